@@ -1,0 +1,54 @@
+"""The records that flow from the spider to storage.
+
+``ArticleFields`` is what extraction reads off an article page (raw text, nothing
+converted). ``Article`` is the stored record: normalised values sit beside the raw
+text they came from, so an archivist can always check a conversion.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class ArticleFields:
+    """Raw fields found on one article page by :mod:`crawler.article_page`."""
+
+    #: Article title as shown (``<h1>``, title block, ``og:title`` or ``<title>``).
+    title: str | None = None
+    #: Date text exactly as the page shows it, e.g. ``"24 Августа, 2022"``.
+    date_raw: str | None = None
+    #: View-counter text as shown, e.g. ``"409"`` or ``"Просмотров: 1 234"``.
+    views_raw: str | None = None
+    #: Body as plain text, paragraphs separated by one blank line.
+    body: str | None = None
+    #: Category / rubric line, when the page shows one.
+    category: str | None = None
+    #: Absolute URLs of the article's own images (detail picture, body images).
+    image_urls: list[str] = field(default_factory=list)
+    #: Language from ``<html lang>`` / ``og:locale`` / the URL (``ru``, ``kk``, ``en``).
+    lang: str | None = None
+
+
+@dataclass
+class Article:
+    """One stored article; the key is the canonical ``url``."""
+
+    #: Canonical URL (w3lib canonicalisation, tracking parameters and fragment dropped,
+    #: the final URL after redirects).
+    url: str
+    #: ISO 639-1 language code: ``ru``, ``kk`` or ``en`` (NULL when unknown).
+    lang: str | None
+    title: str | None
+    #: ISO 8601 date (``2022-08-24``) or date-time (``2022-08-24T10:15``); NULL when the
+    #: date could not be read (``published_raw`` keeps the text).
+    published: str | None
+    published_raw: str | None
+    #: View count; NULL when the page shows none or it could not be read.
+    views: int | None
+    views_raw: str | None
+    body: str | None
+    category: str | None
+    image_urls: list[str]
+    #: UTC ISO 8601 time of the fetch that produced this record.
+    fetched_at: str
