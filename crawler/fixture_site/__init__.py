@@ -1,0 +1,1 @@
+"""The local fixture site: a generated Bitrix-family news archive served over HTTP."""

@@ -1,0 +1,61 @@
+"""Is a finished crawl healthy? Pure rules over the run's figures, and exit codes.
+
+A run is unhealthy when it fetched list pages but stored none of the new articles they
+linked, when failures exceed :data:`MAX_FAILURE_SHARE` of the article fetches, or when a
+field's coverage collapses (most stored articles without a title, date or body: the
+markup probably changed).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+EXIT_OK = 0
+EXIT_ABORTED = 1  # the crawl stopped before finishing (signal, unexpected error)
+EXIT_USAGE = 2  # bad arguments (click's own usage errors use 2 as well)
+EXIT_LOCKED = 3  # another crawl holds the lock on this database
+EXIT_DATABASE = 4  # the database cannot be opened, read or written
+EXIT_UNHEALTHY = 5  # the crawl finished, but the figures say something is wrong
+
+#: More failed article fetches than this share of all article fetches is unhealthy.
+MAX_FAILURE_SHARE = 0.2
+#: Below this share of stored articles having a field, the field's coverage collapsed.
+MIN_FIELD_COVERAGE = 0.5
+#: Coverage rules apply only to runs that stored at least this many articles.
+MIN_ARTICLES_FOR_COVERAGE = 5
+
+
+@dataclass
+class Verdict:
+    status: str  # "ok", "unhealthy", "aborted", "storage_error"
+    exit_code: int
+    reasons: list[str] = field(default_factory=list)
+
+
+def assess(figures: dict, finish_reason: str = "finished") -> Verdict:
+    """Judge a run from its figures (see ``crawls`` columns) and Scrapy's finish reason."""
+    if figures.get("storage_errors"):
+        return Verdict("storage_error", EXIT_DATABASE, ["the database could not be written"])
+    if finish_reason != "finished":
+        return Verdict("aborted", EXIT_ABORTED, [f"crawl stopped: {finish_reason}"])
+    reasons = []
+    list_pages = figures.get("list_pages", 0) + figures.get("sitemaps", 0)
+    saved = sum(figures.get(k, 0) for k in ("articles_new", "articles_changed",
+                                             "articles_unchanged"))
+    failed = figures.get("articles_failed", 0)
+    if list_pages == 0:
+        reasons.append("no list page could be fetched")
+    linked = figures.get("article_links_new", 0)
+    if linked and saved == 0:
+        reasons.append(f"list pages linked {linked} new articles but none was stored")
+    fetched = figures.get("article_pages", 0) + failed
+    if fetched and failed / fetched > MAX_FAILURE_SHARE:
+        reasons.append(f"{failed} of {fetched} article fetches failed")
+    if saved >= MIN_ARTICLES_FOR_COVERAGE:
+        for name in ("title", "published", "body"):
+            have = figures.get(f"with_{name}", saved)
+            if have / saved < MIN_FIELD_COVERAGE:
+                reasons.append(f"only {have} of {saved} articles have a {name}")
+    if reasons:
+        return Verdict("unhealthy", EXIT_UNHEALTHY, reasons)
+    return Verdict("ok", EXIT_OK)

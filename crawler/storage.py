@@ -1,0 +1,333 @@
+"""The SQLite archive: schema, batched upserts with history, crawl bookkeeping.
+
+sqlite-utils only; no Scrapy import, so exports, queries and tests use it directly.
+
+Tables (documented for researchers in README.md, "Schema"):
+
+- ``articles``: one row per article, keyed by canonical ``url``; the current text.
+- ``article_versions``: (``url``, ``version``) — a row whenever title or body changes,
+  version 1 being the text first stored. Nothing is overwritten without a copy here.
+- ``view_counts``: (``url``, ``seen_at``, ``views``) — a row each time the crawler sees
+  a different count, so the series of views can be plotted.
+- ``crawls``: one row per run (start, end, status, arguments, counters).
+- ``failures``: one row per failed fetch; ``resolved_at`` is set when a later run
+  fetches the URL successfully.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlite_utils
+
+from crawler.items import Article
+
+ARTICLE_COLUMNS: dict[str, type] = {
+    "url": str,
+    "lang": str,
+    "title": str,
+    "published": str,
+    "published_raw": str,
+    "views": int,
+    "views_raw": str,
+    "body": str,
+    "category": str,
+    "image_urls": str,
+    "first_seen": str,
+    "last_seen": str,
+    "version": int,
+    "lastmod": str,
+}
+
+#: How long a reader or writer waits for a lock held by another connection.
+BUSY_TIMEOUT_MS = 10_000
+
+#: Failures with these HTTP statuses (and network errors, status NULL) are retried on
+#: the next run; a 404 or 410 is final until the page shows up in a list again.
+RETRYABLE_STATUSES = (408, 429, 500, 502, 503, 504, 522, 524)
+
+
+def default_db_path() -> Path:
+    """``$NEWS_ARCHIVE_DB``, else ``$XDG_DATA_HOME/news-archive/archive.db``
+    (``~/.local/share/news-archive/archive.db``): the same file from any directory."""
+    if os.environ.get("NEWS_ARCHIVE_DB"):
+        return Path(os.environ["NEWS_ARCHIVE_DB"]).expanduser()
+    data_home = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(data_home) / "news-archive" / "archive.db"
+
+
+class StorageError(Exception):
+    """The database cannot be opened or written (corrupt, locked, unreadable)."""
+
+
+def utc_now() -> str:
+    """Current UTC time as ISO 8601 with seconds, e.g. ``2026-11-25T22:30:00Z``."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass
+class SaveCounts:
+    """What one batch did to the archive."""
+
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+
+    def add(self, other: SaveCounts) -> None:
+        self.new += other.new
+        self.changed += other.changed
+        self.unchanged += other.unchanged
+
+
+def open_database(path: str | Path, *, create: bool = True) -> sqlite_utils.Database:
+    """Open the archive at ``path`` (WAL mode, busy timeout) and check it is SQLite.
+
+    Raises :class:`StorageError` with a one-line reason instead of sqlite3 errors.
+    """
+    path = Path(path)
+    if not create and not path.exists():
+        raise StorageError(f"database not found: {path}")
+    if path.parent and not path.parent.exists():
+        raise StorageError(f"directory does not exist: {path.parent}")
+    try:
+        db = sqlite_utils.Database(path)
+        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        if create and db.journal_mode != "wal":
+            db.enable_wal()
+    except sqlite3.DatabaseError as exc:
+        raise StorageError(f"cannot open database {path}: {exc}") from exc
+    return db
+
+
+def ensure_schema(db: sqlite_utils.Database) -> None:
+    """Create the archive tables and indexes that do not exist yet."""
+    try:
+        with db.conn:
+            _create_tables(db)
+    except sqlite3.DatabaseError as exc:
+        raise StorageError(f"cannot create tables in {db.conn}: {exc}") from exc
+
+
+def _create_tables(db: sqlite_utils.Database) -> None:
+    db["articles"].create(
+        ARTICLE_COLUMNS, pk="url", not_null=["first_seen", "last_seen"], if_not_exists=True
+    )
+    db["article_versions"].create(
+        {"url": str, "version": int, "title": str, "body": str, "seen_at": str, "crawl_id": int},
+        pk=("url", "version"),
+        if_not_exists=True,
+    )
+    db["view_counts"].create(
+        {"url": str, "seen_at": str, "views": int, "crawl_id": int},
+        pk=("url", "seen_at"),
+        if_not_exists=True,
+    )
+    db["crawls"].create(
+        {
+            "id": int,
+            "started_at": str,
+            "finished_at": str,
+            "status": str,
+            "exit_code": int,
+            "pid": int,
+            "arguments": str,
+            "list_pages": int,
+            "article_pages": int,
+            "pages_fetched": int,
+            "articles_new": int,
+            "articles_changed": int,
+            "articles_unchanged": int,
+            "articles_failed": int,
+            "dates_unparsed": int,
+            "views_unparsed": int,
+            "summary": str,
+        },
+        pk="id",
+        if_not_exists=True,
+    )
+    db["failures"].create(
+        {
+            "id": int,
+            "url": str,
+            "crawl_id": int,
+            "status": int,
+            "error": str,
+            "failed_at": str,
+            "resolved_at": str,
+            "resolved_crawl_id": int,
+        },
+        pk="id",
+        if_not_exists=True,
+    )
+    db["articles"].create_index(["published"], if_not_exists=True)
+    db["articles"].create_index(["lang", "published"], if_not_exists=True)
+    db["failures"].create_index(["url"], if_not_exists=True)
+
+
+class ArchiveStore:
+    """The archive database: read what is known, write batches of articles."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.db = open_database(self.path)
+        ensure_schema(self.db)
+
+    def close(self) -> None:
+        self.db.conn.close()
+
+    # -- reading -------------------------------------------------------------
+
+    def known_urls(self) -> set[str]:
+        """Canonical URLs of every stored article."""
+        return {row[0] for row in self.db.execute("SELECT url FROM articles")}
+
+    def urls_published_since(self, date_iso: str) -> set[str]:
+        """URLs of stored articles published on or after ``date_iso``."""
+        sql = "SELECT url FROM articles WHERE published >= ?"
+        return {row[0] for row in self.db.execute(sql, [date_iso])}
+
+    def last_fetched(self) -> dict[str, str]:
+        """``url -> last_seen`` for every stored article (for sitemap ``lastmod``)."""
+        return dict(self.db.execute("SELECT url, last_seen FROM articles").fetchall())
+
+    def retryable_failures(self) -> list[str]:
+        """URLs whose last fetch failed with a temporary error and is not resolved."""
+        marks = ",".join("?" * len(RETRYABLE_STATUSES))
+        sql = (
+            "SELECT DISTINCT url FROM failures WHERE resolved_at IS NULL "
+            f"AND (status IS NULL OR status IN ({marks})) ORDER BY url"
+        )
+        return [row[0] for row in self.db.execute(sql, RETRYABLE_STATUSES)]
+
+    # -- writing -------------------------------------------------------------
+
+    def save_articles(
+        self, articles: Sequence[Article], crawl_id: int | None = None, lastmods: dict | None = None
+    ) -> SaveCounts:
+        """Upsert ``articles`` in one transaction, keeping versions and view history."""
+        latest = {a.url: a for a in articles}  # the same URL twice: the last fetch wins
+        lastmods = lastmods or {}
+        existing = self._current_rows(list(latest))
+        counts = SaveCounts()
+        rows, versions, views = [], [], []
+        for url, article in latest.items():
+            old = existing.get(url)
+            row = _article_row(article, old, lastmods.get(url))
+            rows.append(row)
+            if old is None:
+                counts.new += 1
+            elif (old["title"], old["body"]) != (article.title, article.body):
+                counts.changed += 1
+            else:
+                counts.unchanged += 1
+            if old is None or row["version"] != old["version"]:
+                versions.append(_version_row(article, row["version"], crawl_id))
+            if article.views is not None and (old is None or old["views"] != article.views):
+                views.append(
+                    {"url": url, "seen_at": article.fetched_at, "views": article.views,
+                     "crawl_id": crawl_id}
+                )
+        try:
+            with self.db.conn:
+                self.db["articles"].upsert_all(rows, pk="url")
+                if versions:
+                    self.db["article_versions"].insert_all(versions, pk=("url", "version"))
+                if views:
+                    self.db["view_counts"].insert_all(views, pk=("url", "seen_at"), replace=True)
+                if crawl_id is not None:
+                    self._resolve_failures(list(latest), crawl_id)
+        except sqlite3.DatabaseError as exc:
+            raise StorageError(f"cannot write to {self.path}: {exc}") from exc
+        return counts
+
+    def _current_rows(self, urls: list[str]) -> dict[str, dict]:
+        found: dict[str, dict] = {}
+        for start in range(0, len(urls), 500):
+            chunk = urls[start : start + 500]
+            sql = (
+                "SELECT url, title, body, views, version, first_seen FROM articles "
+                f"WHERE url IN ({','.join('?' * len(chunk))})"
+            )
+            for row in self.db.execute_returning_dicts(sql, chunk):
+                found[row["url"]] = row
+        return found
+
+    def _resolve_failures(self, urls: Iterable[str], crawl_id: int) -> None:
+        urls = list(urls)
+        if not urls:
+            return
+        marks = ",".join("?" * len(urls))
+        self.db.execute(
+            "UPDATE failures SET resolved_at = ?, resolved_crawl_id = ? "
+            f"WHERE resolved_at IS NULL AND url IN ({marks})",
+            [utc_now(), crawl_id, *urls],
+        )
+
+    def record_failures(self, failures: Sequence[dict], crawl_id: int | None) -> None:
+        """Store failed fetches: dicts with ``url``, ``status``, ``error``, ``failed_at``."""
+        if not failures:
+            return
+        rows = [{**f, "crawl_id": crawl_id} for f in failures]
+        try:
+            with self.db.conn:
+                self.db["failures"].insert_all(rows)
+        except sqlite3.DatabaseError as exc:
+            raise StorageError(f"cannot write to {self.path}: {exc}") from exc
+
+    def start_crawl(self, arguments: dict, pid: int) -> int:
+        """Insert a ``crawls`` row with status ``running`` and return its id."""
+        row = {"started_at": utc_now(), "status": "running", "pid": pid,
+               "arguments": json.dumps(arguments, ensure_ascii=False)}
+        with self.db.conn:
+            return self.db["crawls"].insert(row).last_pk
+
+    def finish_crawl(self, crawl_id: int, status: str, exit_code: int, figures: dict) -> None:
+        """Close the ``crawls`` row of this run with its status and counters."""
+        known = set(self.db["crawls"].columns_dict)
+        update = {k: v for k, v in figures.items() if k in known}
+        update.update(finished_at=utc_now(), status=status, exit_code=exit_code)
+        with self.db.conn:
+            self.db["crawls"].update(crawl_id, update)
+
+    def mark_interrupted_crawls(self) -> int:
+        """Mark crawls left ``running`` by a killed process as ``interrupted``."""
+        with self.db.conn:
+            cursor = self.db.execute(
+                "UPDATE crawls SET status = 'interrupted' WHERE status = 'running'"
+            )
+        return cursor.rowcount
+
+
+def _article_row(article: Article, old: dict | None, lastmod: str | None) -> dict:
+    row = asdict(article)
+    fetched_at = row.pop("fetched_at")
+    row["image_urls"] = json.dumps(article.image_urls, ensure_ascii=False)
+    row["first_seen"] = old["first_seen"] if old else fetched_at
+    row["last_seen"] = fetched_at
+    if old is None:
+        row["version"] = 1
+    elif (old["title"], old["body"]) != (article.title, article.body):
+        row["version"] = (old["version"] or 1) + 1
+    else:
+        row["version"] = old["version"] or 1
+    if lastmod:
+        row["lastmod"] = lastmod
+    return row
+
+
+def _version_row(article: Article, version: int, crawl_id: int | None) -> dict:
+    return {
+        "url": article.url,
+        "version": version,
+        "title": article.title,
+        "body": article.body,
+        "seen_at": article.fetched_at,
+        "crawl_id": crawl_id,
+    }

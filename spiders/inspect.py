@@ -1,0 +1,52 @@
+"""One-page spider behind ``news-archive inspect URL``: what would the crawler extract?"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+import scrapy
+from scrapy.http import Request, Response, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
+
+from crawler.article_page import classify_page, extract_article_page
+from crawler.list_page import extract_list_page
+from crawler.normalise import build_article
+from crawler.site_profiles import PROFILES
+from crawler.storage import utc_now
+from crawler.urls import canonical_url
+
+
+class InspectSpider(scrapy.Spider):
+    name = "inspect"
+
+    def __init__(self, url: str, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.url = url
+        self.result: dict | None = None
+
+    async def start(self):
+        yield Request(self.url, callback=self.parse, errback=self.failed, dont_filter=True)
+
+    def parse(self, response: Response):
+        if not isinstance(response, TextResponse):
+            self.result = {"error": f"not an HTML page ({response.headers.get('Content-Type')})"}
+            return
+        selectors = PROFILES[self.settings.get("NEWS_ARCHIVE_PROFILE", "assembly_kz")].selectors
+        kind = classify_page(response.text, response.url)
+        result: dict = {"url": response.url, "status": response.status, "page_type": kind}
+        if kind == "article":
+            fields = extract_article_page(response.text, response.url, selectors)
+            article = build_article(canonical_url(response.url), fields, utc_now())
+            result["article"] = asdict(article)
+        else:
+            page = extract_list_page(response.text, response.url, selectors)
+            result["article_urls"] = page.article_urls
+            result["next_url"] = page.next_url
+        self.result = result
+
+    def failed(self, failure: Failure) -> None:
+        if failure.check(HttpError):
+            self.result = {"error": f"HTTP {failure.value.response.status}"}
+        else:
+            self.result = {"error": f"{failure.type.__name__}: {failure.getErrorMessage()}"}

@@ -1,0 +1,284 @@
+"""The news spider: routing only.
+
+list page -> article links + next page (extraction in :mod:`crawler.list_page`);
+article page -> :class:`~crawler.items.ScrapedArticle` (:mod:`crawler.article_page`).
+
+When robots.txt bars the pagination (the stock Bitrix ``Disallow: /*PAGEN``), the
+spider reads the sitemaps that robots.txt announces and keeps the URLs inside the
+start list's section instead.
+
+Incremental by default: articles already stored are not fetched again, and a list is
+walked only while its pages bring links not seen before. ``full`` walks everything.
+"""
+
+from __future__ import annotations
+
+import gzip
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from datetime import UTC, date, datetime, timedelta
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Request, Response, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
+from twisted.python.failure import Failure
+
+from crawler import signals
+from crawler.article_page import classify_page, extract_article_page
+from crawler.items import ScrapedArticle
+from crawler.list_page import extract_list_page
+from crawler.site_profiles import PROFILES, Selectors
+from crawler.storage import ArchiveStore, utc_now
+from crawler.urls import canonical_url, in_section, looks_like_article_url
+
+
+def split_urls(value: str | Iterable[str] | None) -> list[str]:
+    """Start URLs from a list or a comma/whitespace separated string (``-a start_urls=``)."""
+    if not value:
+        return []
+    if isinstance(value, str):
+        value = value.replace(",", " ").split()
+    return [u.strip() for u in value if u.strip()]
+
+
+def as_bool(value: object) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in {"1", "true", "yes", "on"}
+    return bool(value)
+
+
+def parse_lastmod(value: str | None) -> datetime | None:
+    """A sitemap ``<lastmod>`` (W3C datetime) as an aware UTC datetime, or None."""
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+class NewsSpider(scrapy.Spider):
+    name = "news"
+
+    def __init__(
+        self,
+        start_urls: str | Iterable[str] | None = None,
+        full: object = None,
+        refresh_days: object = None,
+        *args,
+        **kwargs,
+    ):
+        super().__init__(*args, **kwargs)
+        self.start_urls = split_urls(start_urls)
+        self._full_arg = full
+        self._refresh_arg = refresh_days
+        self.scheduled: set[str] = set()  # article URLs requested in this run
+        self.stored: set[str] = set()  # article URLs yielded in this run
+        self.sitemap_sections: dict[str, list[str]] = defaultdict(list)
+        self.sitemap_entries: dict[str, list[tuple[str, str | None]]] = defaultdict(list)
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.configure(crawler.settings)
+        return spider
+
+    def configure(self, settings) -> None:
+        """Read the profile, the walk mode and what the archive already holds."""
+        profile = PROFILES[settings.get("NEWS_ARCHIVE_PROFILE", "assembly_kz")]
+        self.selectors: Selectors = profile.selectors
+        if not self.start_urls:
+            self.start_urls = list(profile.start_urls)
+        self.full = as_bool(self._full_arg if self._full_arg is not None
+                            else settings.getbool("NEWS_ARCHIVE_FULL"))
+        refresh = self._refresh_arg
+        if refresh is None:
+            refresh = settings.getint("NEWS_ARCHIVE_REFRESH_DAYS", 0)
+        self.refresh_days = int(refresh)
+        store = ArchiveStore(settings.get("NEWS_ARCHIVE_DB"))
+        try:
+            self.known: set[str] = set() if self.full else store.known_urls()
+            self.known_fetched = store.last_fetched()
+            self.retry_urls = store.retryable_failures()
+            since = (date.today() - timedelta(days=self.refresh_days)).isoformat()
+            self.refresh_urls = store.urls_published_since(since) if self.refresh_days else set()
+        finally:
+            store.close()
+
+    # -- starting --------------------------------------------------------------
+
+    async def start(self):
+        # Articles to retry or refresh first, so the list walk knows they are scheduled.
+        for url in [*self.retry_urls, *sorted(self.refresh_urls)]:
+            start_url = self.section_of(url)
+            if start_url and url not in self.scheduled:
+                yield self.article_request(url, start_url)
+        for start_url in self.start_urls:
+            yield self.list_request(start_url, start_url)
+
+    def section_of(self, url: str) -> str | None:
+        """The start list whose section holds ``url``, if any."""
+        return next((s for s in self.start_urls if in_section(url, s)), None)
+
+    def list_request(self, url: str, start_url: str) -> Request:
+        return Request(
+            url,
+            callback=self.parse_list,
+            errback=self.list_failed,
+            cb_kwargs={"start_url": start_url},
+        )
+
+    def article_request(self, url: str, start_url: str, lastmod: str | None = None) -> Request:
+        self.scheduled.add(url)
+        return Request(
+            url,
+            callback=self.parse_article,
+            errback=self.article_failed,
+            cb_kwargs={"start_url": start_url},
+            meta={"lastmod": lastmod},
+            priority=1,  # finish articles before walking further: keeps the queue short
+        )
+
+    # -- list pages ------------------------------------------------------------
+
+    def parse_list(self, response: Response, start_url: str) -> Iterator[Request]:
+        self.crawler.stats.inc_value("news/list_pages")
+        if not isinstance(response, TextResponse):
+            self.logger.warning("List page is not HTML: %s", response.url)
+            return
+        page = extract_list_page(response.text, response.url, self.selectors)
+        new = 0
+        for url in page.article_urls:
+            if url in self.scheduled or not in_section(url, start_url):
+                continue
+            if url in self.known:
+                self.scheduled.add(url)
+                continue
+            new += 1
+            yield self.article_request(url, start_url)
+        self.crawler.stats.inc_value("news/article_links_new", new)
+        if not page.next_url:
+            return
+        if not (self.full or new):
+            self.logger.info("Nothing new on %s: stop walking this list", response.url)
+            return
+        if in_section(page.next_url, start_url):
+            yield self.list_request(page.next_url, start_url)
+
+    def list_failed(self, failure: Failure) -> Iterator[Request]:
+        request = failure.request
+        start_url = request.cb_kwargs["start_url"]
+        if failure.check(IgnoreRequest) and not failure.check(HttpError):
+            self.logger.info(
+                "robots.txt forbids %s: reading the sitemaps for %s", request.url, start_url
+            )
+            yield from self.use_sitemaps(start_url)
+            return
+        self.crawler.stats.inc_value("news/list_failures")
+        self.report_failure(failure)
+
+    # -- sitemaps (robots.txt bars the pagination) ------------------------------
+
+    def use_sitemaps(self, start_url: str) -> Iterator[Request]:
+        parts = urlsplit(start_url)
+        host = parts.netloc
+        first = host not in self.sitemap_sections
+        self.sitemap_sections[host].append(start_url)
+        if first:
+            robots = f"{parts.scheme}://{host}/robots.txt"
+            yield Request(robots, callback=self.parse_robots, errback=self.list_failed_quietly,
+                          cb_kwargs={"host": host}, dont_filter=True)
+        else:
+            yield from self.sitemap_article_requests(self.sitemap_entries[host], start_url)
+
+    def parse_robots(self, response: Response, host: str) -> Iterator[Request]:
+        sitemaps = list(sitemap_urls_from_robots(response.body, base_url=response.url))
+        if not sitemaps:
+            sitemaps = [f"{urlsplit(response.url).scheme}://{host}/sitemap.xml"]
+        for url in sitemaps:
+            yield Request(url, callback=self.parse_sitemap, errback=self.list_failed_quietly,
+                          cb_kwargs={"host": host})
+
+    def parse_sitemap(self, response: Response, host: str) -> Iterator[Request]:
+        self.crawler.stats.inc_value("news/sitemaps")
+        body = response.body
+        if body[:2] == b"\x1f\x8b":
+            body = gzip.decompress(body)
+        sitemap = Sitemap(body)
+        if sitemap.type == "sitemapindex":
+            for entry in sitemap:
+                if urlsplit(entry["loc"]).netloc == host:
+                    yield Request(entry["loc"], callback=self.parse_sitemap,
+                                  errback=self.list_failed_quietly, cb_kwargs={"host": host})
+            return
+        entries = [(canonical_url(e["loc"]), e.get("lastmod")) for e in sitemap if "loc" in e]
+        self.sitemap_entries[host].extend(entries)
+        for start_url in self.sitemap_sections[host]:
+            yield from self.sitemap_article_requests(entries, start_url)
+
+    def sitemap_article_requests(
+        self, entries: list[tuple[str, str | None]], start_url: str
+    ) -> Iterator[Request]:
+        for url, lastmod in entries:
+            if url in self.scheduled or not looks_like_article_url(url, start_url):
+                continue
+            if url in self.known and not self.changed_since_fetch(url, lastmod):
+                self.scheduled.add(url)
+                continue
+            yield self.article_request(url, start_url, lastmod)
+
+    def changed_since_fetch(self, url: str, lastmod: str | None) -> bool:
+        """The sitemap says the page changed after we last fetched it."""
+        changed = parse_lastmod(lastmod)
+        fetched = parse_lastmod(self.known_fetched.get(url))
+        return bool(changed and fetched and changed > fetched)
+
+    def list_failed_quietly(self, failure: Failure) -> None:
+        self.report_failure(failure)
+
+    # -- articles --------------------------------------------------------------
+
+    def parse_article(self, response: Response, start_url: str) -> Iterator[ScrapedArticle]:
+        self.crawler.stats.inc_value("news/article_pages")
+        url = canonical_url(response.url)
+        if url in self.stored:
+            return
+        if not in_section(url, start_url):
+            self.logger.warning("Redirected out of the news section: %s", response.url)
+            self.crawler.stats.inc_value("news/off_section")
+            return
+        if not isinstance(response, TextResponse) or classify_page(
+            response.text, response.url
+        ) != "article":
+            self.logger.warning("Not an article page, not stored: %s", response.url)
+            self.crawler.stats.inc_value("news/not_article")
+            return
+        fields = extract_article_page(response.text, response.url, self.selectors)
+        self.stored.add(url)
+        yield ScrapedArticle(
+            url=url, fields=fields, fetched_at=utc_now(), lastmod=response.meta.get("lastmod")
+        )
+
+    def article_failed(self, failure: Failure) -> None:
+        if failure.check(IgnoreRequest) and not failure.check(HttpError):
+            self.crawler.stats.inc_value("news/robots_forbidden")
+            return
+        self.crawler.stats.inc_value("news/article_failures")
+        self.report_failure(failure)
+
+    def report_failure(self, failure: Failure) -> None:
+        request = failure.request
+        status = None
+        if failure.check(HttpError):
+            status = failure.value.response.status
+            error = f"HTTP {status}"
+        else:
+            error = f"{failure.type.__name__}: {failure.getErrorMessage()}"
+        self.logger.warning("Failed %s: %s", request.url, error)
+        self.crawler.signals.send_catch_log(
+            signals.fetch_failed, url=canonical_url(request.url), status=status, error=error
+        )

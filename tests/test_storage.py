@@ -1,0 +1,120 @@
+"""The archive store: upserts, versions, view history, failures, crawls, bad files."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from crawler.items import Article
+from crawler.storage import ArchiveStore, StorageError, open_database
+
+
+def article(url="http://x/ru/news/a/", title="Заголовок", body="Первый.\n\nВторой.",
+            views=10, fetched_at="2026-01-01T00:00:00Z", **kw) -> Article:
+    fields = dict(url=url, lang="ru", title=title, published="2022-08-24",
+                  published_raw="24 Августа, 2022", views=views, views_raw=str(views),
+                  body=body, category="Новости", image_urls=["http://x/upload/a.jpg"],
+                  fetched_at=fetched_at)
+    fields.update(kw)
+    return Article(**fields)
+
+
+@pytest.fixture
+def store(tmp_path):
+    s = ArchiveStore(tmp_path / "a.db")
+    yield s
+    s.close()
+
+
+def test_first_save_stores_row_version_and_views(store):
+    counts = store.save_articles([article()], crawl_id=1)
+    assert (counts.new, counts.changed, counts.unchanged) == (1, 0, 0)
+    row = store.db["articles"].get("http://x/ru/news/a/")
+    assert row["version"] == 1
+    assert row["first_seen"] == row["last_seen"] == "2026-01-01T00:00:00Z"
+    assert json.loads(row["image_urls"]) == ["http://x/upload/a.jpg"]
+    assert store.db["article_versions"].count == 1
+    assert [r["views"] for r in store.db["view_counts"].rows] == [10]
+
+
+def test_same_article_twice_adds_nothing(store):
+    store.save_articles([article()])
+    counts = store.save_articles([article(fetched_at="2026-01-02T00:00:00Z")])
+    assert (counts.new, counts.changed, counts.unchanged) == (0, 0, 1)
+    assert store.db["articles"].count == 1
+    assert store.db["article_versions"].count == 1
+    assert store.db["view_counts"].count == 1
+    row = store.db["articles"].get("http://x/ru/news/a/")
+    assert (row["first_seen"], row["last_seen"]) == ("2026-01-01T00:00:00Z",
+                                                     "2026-01-02T00:00:00Z")
+
+
+def test_edit_keeps_old_text_as_version(store):
+    store.save_articles([article()])
+    counts = store.save_articles([article(body="Исправлено.", views=25,
+                                          fetched_at="2026-01-03T00:00:00Z")])
+    assert counts.changed == 1
+    versions = list(store.db.query(
+        "select version, body from article_versions order by version"))
+    assert versions == [{"version": 1, "body": "Первый.\n\nВторой."},
+                        {"version": 2, "body": "Исправлено."}]
+    assert store.db["articles"].get("http://x/ru/news/a/")["version"] == 2
+    assert [r["views"] for r in store.db.query("select views from view_counts order by seen_at")
+            ] == [10, 25]
+
+
+def test_duplicate_urls_in_one_batch_store_once(store):
+    counts = store.save_articles([article(), article(views=11)])
+    assert counts.new == 1
+    assert store.db["articles"].get("http://x/ru/news/a/")["views"] == 11
+
+
+def test_null_views_are_kept_null_and_not_in_history(store):
+    store.save_articles([article(views=None, views_raw=None)])
+    assert store.db["articles"].get("http://x/ru/news/a/")["views"] is None
+    assert store.db["view_counts"].count == 0
+
+
+def test_failures_are_retried_until_resolved(store):
+    store.record_failures([
+        {"url": "http://x/ru/news/a/", "status": 503, "error": "HTTP 503", "failed_at": "t"},
+        {"url": "http://x/ru/news/gone/", "status": 404, "error": "HTTP 404", "failed_at": "t"},
+        {"url": "http://x/ru/news/slow/", "status": None, "error": "TimeoutError", "failed_at": "t"},
+    ], crawl_id=1)
+    assert store.retryable_failures() == ["http://x/ru/news/a/", "http://x/ru/news/slow/"]
+    store.save_articles([article()], crawl_id=2)
+    assert store.retryable_failures() == ["http://x/ru/news/slow/"]
+    resolved = store.db["failures"].get(1)
+    assert resolved["resolved_crawl_id"] == 2 and resolved["resolved_at"]
+
+
+def test_crawl_rows(store):
+    crawl_id = store.start_crawl({"full": True}, pid=123)
+    assert store.mark_interrupted_crawls() == 1
+    store.finish_crawl(crawl_id, "ok", 0, {"articles_new": 3, "not_a_column": 1})
+    row = store.db["crawls"].get(crawl_id)
+    assert (row["status"], row["exit_code"], row["articles_new"]) == ("ok", 0, 3)
+    assert json.loads(row["arguments"]) == {"full": True}
+
+
+def test_wal_mode(store):
+    assert store.db.journal_mode == "wal"
+
+
+def test_corrupt_file_is_a_storage_error(tmp_path):
+    bad = tmp_path / "bad.db"
+    bad.write_bytes(b"this is not a database at all" * 100)
+    with pytest.raises(StorageError, match="cannot open database"):
+        ArchiveStore(bad)
+
+
+def test_missing_file_is_not_created_when_reading(tmp_path):
+    with pytest.raises(StorageError, match="database not found"):
+        open_database(tmp_path / "none.db", create=False)
+    assert not (tmp_path / "none.db").exists()
+
+
+def test_missing_directory(tmp_path):
+    with pytest.raises(StorageError, match="directory does not exist"):
+        ArchiveStore(tmp_path / "nope" / "a.db")
