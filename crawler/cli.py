@@ -186,9 +186,11 @@ def finish(stats: dict, db_path: Path) -> None:
               help="Also refetch articles published in the last N days [default: 3].")
 @click.option("--log-file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the Scrapy log to this file.")
+@click.option("--warc", "warc_path", type=click.Path(dir_okay=False, path_type=Path),
+              default=None, help="Also write every fetched response to this gzip WARC file.")
 @click.option("-s", "settings_pairs", multiple=True, metavar="NAME=VALUE",
               help="Set a Scrapy setting, as scrapy crawl -s (repeatable).")
-def crawl(db_path, start_urls, full, refresh_days, log_file, settings_pairs):
+def crawl(db_path, start_urls, full, refresh_days, log_file, warc_path, settings_pairs):
     """Crawl the news lists into the archive: only what is new, unless --full.
 
     Exit status: 0 done, 1 aborted, 2 bad arguments, 3 another crawl holds the lock,
@@ -197,6 +199,8 @@ def crawl(db_path, start_urls, full, refresh_days, log_file, settings_pairs):
     Example: news-archive crawl --db archive.db --start-url https://assembly.kz/ru/news/
     """
     overrides = parse_setting_overrides(settings_pairs)
+    if warc_path is not None:
+        overrides["NEWS_ARCHIVE_WARC"] = str(warc_path)
     db_path = resolve_db(db_path)
     stats = run_crawl(db_path, list(start_urls), full, refresh_days, overrides, log_file)
     finish(stats, db_path)

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+from http import HTTPStatus
 
+from scrapy import signals
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.exceptions import NotConfigured
 from scrapy.http import Request, Response
 from scrapy.utils.response import response_status_message
+
+from crawler.warc import WarcFile
 
 
 class BackoffRetryMiddleware(RetryMiddleware):
@@ -39,3 +44,54 @@ class BackoffRetryMiddleware(RetryMiddleware):
         if delay > 0:
             await asyncio.sleep(delay)
         return retry
+
+
+class WarcMiddleware:
+    """Write every response as it comes off the wire (before redirects, retries and
+    decompression) to the WARC file named by the ``NEWS_ARCHIVE_WARC`` setting.
+
+    Placed next to the downloader, so 301s, 503s, robots.txt and sitemaps are kept too.
+    """
+
+    def __init__(self, path: str):
+        self.warc = WarcFile(path)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        path = crawler.settings.get("NEWS_ARCHIVE_WARC")
+        if not path:
+            raise NotConfigured
+        middleware = cls(path)
+        crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
+        return middleware
+
+    def process_response(self, request: Request, response: Response, spider=None):
+        self.warc.write_exchange(
+            url=response.url,
+            method=request.method,
+            request_headers=_text_headers(request.headers),
+            status=response.status,
+            reason=http_reason(response.status),
+            response_headers=_text_headers(response.headers),
+            body=response.body,
+            ip=str(response.ip_address) if response.ip_address else None,
+        )
+        return response
+
+    def spider_closed(self, spider=None) -> None:
+        self.warc.close()
+
+
+def http_reason(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""
+
+
+def _text_headers(headers) -> list[tuple[str, str]]:
+    return [
+        (name.decode("latin-1"), value.decode("latin-1"))
+        for name, values in headers.items()
+        for value in values
+    ]

@@ -49,6 +49,8 @@ RETRY_BACKOFF_MAX = 60.0  # never wait longer than this between two tries
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.BackoffRetryMiddleware": 550,
+    # Next to the downloader: sees every response before redirects and decompression.
+    "crawler.middlewares.WarcMiddleware": 950,
 }
 
 # Normalise each scraped article, then store it in SQLite.
@@ -72,6 +74,9 @@ NEWS_ARCHIVE_REFRESH_DAYS = 3
 # Writes are batched: a batch is committed after this many items or seconds.
 NEWS_ARCHIVE_BATCH_SIZE = 200
 NEWS_ARCHIVE_COMMIT_SECONDS = 2.0
+
+# Write every fetched response to this gzip WARC file (empty: no WARC). CLI: --warc.
+NEWS_ARCHIVE_WARC = ""
 
 # Feeds (scrapy crawl news -O items.csv) in UTF-8, Cyrillic as is.
 FEED_EXPORT_ENCODING = "utf-8"
