@@ -130,6 +130,9 @@ class SQLitePipeline:
             return
         figures = self.figures()
         verdict = assess(figures, reason)
+        if reason == "finished":
+            self.store.record_completed_walks(getattr(spider, "walks_completed", ()),
+                                              self.crawl_id)
         figures["summary"] = "; ".join(verdict.reasons) or None
         try:
             self.store.finish_crawl(self.crawl_id, verdict.status, verdict.exit_code, figures)

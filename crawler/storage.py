@@ -12,6 +12,8 @@ Tables (documented for researchers in README.md, "Schema"):
 - ``crawls``: one row per run (start, end, status, arguments, counters).
 - ``failures``: one row per failed fetch; ``resolved_at`` is set when a later run
   fetches the URL successfully.
+- ``list_walks``: start lists that a finished crawl walked to the end. Until a list has
+  one, incremental runs walk all of its pages (a killed first crawl is completed).
 """
 
 from __future__ import annotations
@@ -166,6 +168,11 @@ def _create_tables(db: sqlite_utils.Database) -> None:
         pk="id",
         if_not_exists=True,
     )
+    db["list_walks"].create(
+        {"start_url": str, "completed_at": str, "crawl_id": int},
+        pk="start_url",
+        if_not_exists=True,
+    )
     db["articles"].create_index(["published"], if_not_exists=True)
     db["articles"].create_index(["lang", "published"], if_not_exists=True)
     db["failures"].create_index(["url"], if_not_exists=True)
@@ -196,6 +203,10 @@ class ArchiveStore:
     def last_fetched(self) -> dict[str, str]:
         """``url -> last_seen`` for every stored article (for sitemap ``lastmod``)."""
         return dict(self.db.execute("SELECT url, last_seen FROM articles").fetchall())
+
+    def completed_walks(self) -> set[str]:
+        """Start lists that some finished crawl has walked to the end."""
+        return {row[0] for row in self.db.execute("SELECT start_url FROM list_walks")}
 
     def retryable_failures(self) -> list[str]:
         """URLs whose last fetch failed with a temporary error and is not resolved."""
@@ -280,6 +291,14 @@ class ArchiveStore:
                 self.db["failures"].insert_all(rows)
         except sqlite3.DatabaseError as exc:
             raise StorageError(f"cannot write to {self.path}: {exc}") from exc
+
+    def record_completed_walks(self, start_urls: Iterable[str], crawl_id: int | None) -> None:
+        """Remember that these lists were walked to the end by a finished crawl."""
+        rows = [{"start_url": u, "completed_at": utc_now(), "crawl_id": crawl_id}
+                for u in start_urls]
+        if rows:
+            with self.db.conn:
+                self.db["list_walks"].upsert_all(rows, pk="start_url")
 
     def start_crawl(self, arguments: dict, pid: int) -> int:
         """Insert a ``crawls`` row with status ``running`` and return its id."""

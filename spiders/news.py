@@ -8,7 +8,9 @@ spider reads the sitemaps that robots.txt announces and keeps the URLs inside th
 start list's section instead.
 
 Incremental by default: articles already stored are not fetched again, and a list is
-walked only while its pages bring links not seen before. ``full`` walks everything.
+walked only while its pages bring links not seen before — once a finished crawl has
+walked that list to its end (``list_walks``); until then every page is read, so a
+killed or failed first crawl is completed by the next. ``full`` walks everything.
 """
 
 from __future__ import annotations
@@ -80,6 +82,8 @@ class NewsSpider(scrapy.Spider):
         self.stored: set[str] = set()  # article URLs yielded in this run
         self.sitemap_sections: dict[str, list[str]] = defaultdict(list)
         self.sitemap_entries: dict[str, list[tuple[str, str | None]]] = defaultdict(list)
+        #: Start lists walked to their end (or read from the sitemaps) in this run.
+        self.walks_completed: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -104,6 +108,7 @@ class NewsSpider(scrapy.Spider):
             self.known: set[str] = set() if self.full else store.known_urls()
             self.known_fetched = store.last_fetched()
             self.retry_urls = store.retryable_failures()
+            self.walked = store.completed_walks()
             since = (date.today() - timedelta(days=self.refresh_days)).isoformat()
             self.refresh_urls = store.urls_published_since(since) if self.refresh_days else set()
         finally:
@@ -161,13 +166,13 @@ class NewsSpider(scrapy.Spider):
             new += 1
             yield self.article_request(url, start_url)
         self.crawler.stats.inc_value("news/article_links_new", new)
-        if not page.next_url:
+        if not page.next_url or not in_section(page.next_url, start_url):
+            self.walks_completed.add(start_url)
             return
-        if not (self.full or new):
+        if not (self.full or new or start_url not in self.walked):
             self.logger.info("Nothing new on %s: stop walking this list", response.url)
             return
-        if in_section(page.next_url, start_url):
-            yield self.list_request(page.next_url, start_url)
+        yield self.list_request(page.next_url, start_url)
 
     def list_failed(self, failure: Failure) -> Iterator[Request]:
         request = failure.request
@@ -193,6 +198,7 @@ class NewsSpider(scrapy.Spider):
             yield Request(robots, callback=self.parse_robots, errback=self.list_failed_quietly,
                           cb_kwargs={"host": host}, dont_filter=True)
         else:
+            self.walks_completed.add(start_url)
             yield from self.sitemap_article_requests(self.sitemap_entries[host], start_url)
 
     def parse_robots(self, response: Response, host: str) -> Iterator[Request]:
@@ -218,6 +224,7 @@ class NewsSpider(scrapy.Spider):
         entries = [(canonical_url(e["loc"]), e.get("lastmod")) for e in sitemap if "loc" in e]
         self.sitemap_entries[host].extend(entries)
         for start_url in self.sitemap_sections[host]:
+            self.walks_completed.add(start_url)
             yield from self.sitemap_article_requests(entries, start_url)
 
     def sitemap_article_requests(
