@@ -59,7 +59,7 @@ def test_second_crawl_adds_nothing_and_fetches_no_article(tmp_path):
         assert crawl(db, site.start_urls).returncode == 0
         before = stored_articles(db)
         site.clear_log()
-        result = crawl(db, site.start_urls)
+        result = crawl(db, site.start_urls, "--refresh-days", "0")
         assert result.returncode == 0, result.stderr[-3000:]
         assert "0 new" in result.stdout
         assert stored_articles(db) == before
@@ -68,6 +68,15 @@ def test_second_crawl_adds_nothing_and_fetches_no_article(tmp_path):
         # One list page per language, no article page.
         assert sorted(pages) == sorted(
             url.removeprefix(site.url) for url in site.start_urls)
+
+        # The default --refresh-days 3 refetches what was published today and yesterday.
+        site.clear_log()
+        assert crawl(db, site.start_urls).returncode == 0
+        refreshed = {path for _, path, _ in site.request_log} - {
+            "/robots.txt", *(url.removeprefix(site.url) for url in site.start_urls)}
+        recent = site.fault_urls()
+        assert refreshed == {recent["today"].removeprefix(site.url),
+                             recent["yesterday"].removeprefix(site.url)}
 
 
 def test_robots_barring_pagination_uses_the_sitemaps(tmp_path):
