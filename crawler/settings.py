@@ -66,7 +66,7 @@ CONCURRENT_ITEMS = 1
 # The archive database; the CLI's --db and the NEWS_ARCHIVE_DB variable override it.
 NEWS_ARCHIVE_DB = str(default_db_path())
 # Site profile (start URLs, optional selector overrides) from crawler.site_profiles.
-NEWS_ARCHIVE_PROFILE = "assembly_kz"
+NEWS_ARCHIVE_PROFILE = "assembly.kz"
 # Walk every list page and refetch every article instead of only what is new.
 NEWS_ARCHIVE_FULL = False
 # Also refetch articles published in the last N days (to follow their view counts).

@@ -12,7 +12,7 @@ from twisted.python.failure import Failure
 from crawler.article_page import classify_page, extract_article_page
 from crawler.list_page import extract_list_page
 from crawler.normalise import build_article
-from crawler.site_profiles import PROFILES
+from crawler.site_profiles import selectors_for_url
 from crawler.storage import utc_now
 from crawler.urls import canonical_url
 
@@ -32,7 +32,7 @@ class InspectSpider(scrapy.Spider):
         if not isinstance(response, TextResponse):
             self.result = {"error": f"not an HTML page ({response.headers.get('Content-Type')})"}
             return
-        selectors = PROFILES[self.settings.get("NEWS_ARCHIVE_PROFILE", "assembly_kz")].selectors
+        selectors = selectors_for_url(response.url)
         kind = classify_page(response.text, response.url)
         result: dict = {"url": response.url, "status": response.status, "page_type": kind}
         if kind == "article":

@@ -32,7 +32,7 @@ from crawler import signals
 from crawler.article_page import classify_page, extract_article_page
 from crawler.items import ScrapedArticle
 from crawler.list_page import extract_list_page
-from crawler.site_profiles import PROFILES, Selectors
+from crawler.site_profiles import PROFILES, selectors_for_url
 from crawler.storage import ArchiveStore, utc_now
 from crawler.urls import canonical_url, in_section, looks_like_article_url
 
@@ -93,8 +93,7 @@ class NewsSpider(scrapy.Spider):
 
     def configure(self, settings) -> None:
         """Read the profile, the walk mode and what the archive already holds."""
-        profile = PROFILES[settings.get("NEWS_ARCHIVE_PROFILE", "assembly_kz")]
-        self.selectors: Selectors = profile.selectors
+        profile = PROFILES[settings.get("NEWS_ARCHIVE_PROFILE", "assembly.kz")]
         if not self.start_urls:
             self.start_urls = list(profile.start_urls)
         self.full = as_bool(self._full_arg if self._full_arg is not None
@@ -155,7 +154,7 @@ class NewsSpider(scrapy.Spider):
         if not isinstance(response, TextResponse):
             self.logger.warning("List page is not HTML: %s", response.url)
             return
-        page = extract_list_page(response.text, response.url, self.selectors)
+        page = extract_list_page(response.text, response.url, selectors_for_url(start_url))
         new = 0
         for url in page.article_urls:
             if url in self.scheduled or not in_section(url, start_url):
@@ -264,7 +263,9 @@ class NewsSpider(scrapy.Spider):
             self.logger.warning("Not an article page, not stored: %s", response.url)
             self.crawler.stats.inc_value("news/not_article")
             return
-        fields = extract_article_page(response.text, response.url, self.selectors)
+        fields = extract_article_page(
+            response.text, response.url, selectors_for_url(start_url)
+        )
         self.stored.add(url)
         yield ScrapedArticle(
             url=url, fields=fields, fetched_at=utc_now(), lastmod=response.meta.get("lastmod")
