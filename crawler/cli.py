@@ -7,22 +7,33 @@ The Scrapy settings module is loaded here, so cron can run it from any directory
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import os
+import sqlite3
 import sys
+from contextlib import contextmanager
+from dataclasses import asdict
+from datetime import date
+from functools import partial
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import click
+import sqlite_utils
 
 from crawler import crawl_lock
+from crawler import export as archive_export
+from crawler import query as archive_query
+from crawler import search as archive_search
 from crawler.health import (
     EXIT_ABORTED,
     EXIT_DATABASE,
     EXIT_LOCKED,
+    EXIT_USAGE,
 )
-from crawler.storage import ArchiveStore, StorageError, default_db_path
+from crawler.storage import ArchiveStore, StorageError, default_db_path, open_database
 
 logger = logging.getLogger("news-archive")
 
@@ -95,6 +106,15 @@ def scrapy_settings(overrides: dict[str, str] | None = None):
     return settings
 
 
+def check_profile(name: str) -> None:
+    from crawler.site_profiles import PROFILES
+
+    if name not in PROFILES:
+        raise click.BadParameter(
+            f"unknown site profile {name!r} (known: {', '.join(sorted(PROFILES))})",
+            param_hint="-s NEWS_ARCHIVE_PROFILE")
+
+
 @click.group()
 @click.version_option(package_name="news-archive")
 def main() -> None:
@@ -130,6 +150,7 @@ def run_crawl(
     arguments = {"start_urls": start_urls or None, "full": full, "refresh_days": refresh_days,
                  "settings": overrides}
     settings = scrapy_settings(overrides)
+    check_profile(settings.get("NEWS_ARCHIVE_PROFILE"))
     settings.set("NEWS_ARCHIVE_DB", str(db_path), priority="cmdline")
     settings.set("NEWS_ARCHIVE_ARGUMENTS", json.dumps(arguments), priority="cmdline")
     if log_file is not None:
@@ -256,6 +277,249 @@ def inspect(url, settings_pairs):
         error = (result or {}).get("error", "no answer")
         raise Failed(f"cannot inspect {url}: {error}", EXIT_ABORTED)
     click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+
+
+# -- export, search, query, stats: reading the archive, never creating it --------
+
+
+class OneLineErrors(click.Command):
+    """A command whose bad arguments are reported on one line, exit status 2."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as exc:
+            message = " ".join(exc.format_message().split())
+            raise Failed(f"{message} (see --help)", EXIT_USAGE) from None
+
+
+class DateBound(click.ParamType):
+    """``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY``; an ``--until`` takes the period's last day."""
+
+    name = "DATE"
+
+    def __init__(self, end: bool = False):
+        self.end = end
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, date):
+            return value
+        try:
+            return archive_query.parse_date_bound(value, end=self.end)
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+def filter_options(func):
+    """``--lang``, ``--since``, ``--until``: which articles a reading command takes."""
+    func = click.option("--until", type=DateBound(end=True), default=None,
+                        help="Only articles published on or before this day (YYYY-MM-DD, "
+                        "YYYY-MM or YYYY).")(func)
+    func = click.option("--since", type=DateBound(), default=None,
+                        help="Only articles published on or after this day (YYYY-MM-DD, "
+                        "YYYY-MM or YYYY).")(func)
+    return click.option("--lang", default=None, metavar="LANG",
+                        help="Only articles in this language: ru, kk or en.")(func)
+
+
+def open_archive(db_path: Path | None) -> sqlite_utils.Database:
+    """Open an existing archive (never create one) or fail with one line."""
+    path = db_path if db_path is not None else default_db_path()
+    try:
+        db = open_database(path, create=False)
+    except StorageError as exc:
+        raise Failed(str(exc), EXIT_DATABASE) from None
+    if not db["articles"].exists():
+        raise Failed(f"not a news-archive database (no articles table): {path}", EXIT_DATABASE)
+    return db
+
+
+def check_lang(db: sqlite_utils.Database, lang: str | None) -> None:
+    """Fail on a language the archive does not have (``--lang kz`` for ``kk``)."""
+    if lang is None:
+        return
+    sql = "SELECT DISTINCT lang FROM articles WHERE lang IS NOT NULL ORDER BY lang"
+    known = [row[0] for row in db.execute(sql)]
+    if known and lang not in known:
+        raise Failed(f"no article in language {lang!r} (the archive has {', '.join(known)})",
+                     EXIT_USAGE)
+
+
+def _export_target(output: str | None, dataset: str, fmt: str, lang: str | None) -> Path:
+    if output:
+        return Path(output)
+    directory = Path("exports")
+    directory.mkdir(exist_ok=True)
+    return archive_export.default_output(directory, dataset, fmt, lang)
+
+
+def _progress(total: int):
+    """Wrap the rows in a progress bar on standard error (a terminal only)."""
+
+    def wrap(rows):
+        with click.progressbar(rows, length=total, label="exporting", file=sys.stderr) as bar:
+            yield from bar
+
+    return wrap
+
+
+@main.command(cls=OneLineErrors)
+@db_option
+@click.option("--format", "fmt", type=click.Choice(archive_export.FORMATS), required=True,
+              help="csv (RFC 4180, UTF-8, header row) or jsonl (one JSON object a line).")
+@click.option("--output", "-o", default=None, metavar="PATH|-",
+              help="File to write, or - for standard output "
+              "[default: exports/<what>-<date>-<time>.<format>].")
+@filter_options
+@click.option("--excel", is_flag=True,
+              help="CSV for spreadsheets: a UTF-8 BOM, and cells starting with = + - @ "
+              "tab or CR prefixed with ' so they are not run as formulas.")
+@click.option("--history", type=click.Choice(["versions", "views"]), default=None,
+              help="Export article_versions (every stored title/body) or view_counts "
+              "(the series of view counts) instead of the articles.")
+def export(db_path, fmt, output, lang, since, until, excel, history):
+    """Export the archive as CSV or JSON Lines, one row per article.
+
+    Columns: url, lang, published, published_raw, title, category, views, views_raw,
+    body, image_urls, first_seen, last_seen, version, lastmod. The file is written
+    under a temporary name and renamed when complete; its name is printed.
+
+    Example: news-archive export --format csv --excel --lang ru --since 2022
+    """
+    if excel and fmt != "csv":
+        raise Failed("--excel applies to --format csv only", EXIT_USAGE)
+    db = open_archive(db_path)
+    check_lang(db, lang)
+    name = history or "articles"
+    dataset = archive_export.DATASETS[name]
+    filters = archive_query.ArticleFilter(lang, since, until)
+    progress = None
+    if sys.stderr.isatty():
+        progress = _progress(archive_export.count_rows(db, dataset, filters))
+    target = None if output == "-" else _export_target(output, name, fmt, lang)
+    write = partial(archive_export.export, db, fmt=fmt, dataset=dataset, filters=filters,
+                    excel=excel, progress=progress)
+    try:
+        rows = _export_to(target, write, bom=excel)
+    except archive_export.ExportError as exc:
+        raise Failed(str(exc), EXIT_USAGE) from None
+    except sqlite3.Error as exc:
+        raise Failed(f"export failed: {exc}", EXIT_DATABASE) from None
+    except OSError as exc:
+        raise Failed(f"cannot write {target or 'standard output'}: {exc.strerror}") from None
+    click.echo(f"exported {rows} rows of {name}", err=True)
+    if target is not None:
+        click.echo(str(target))
+
+
+def _export_to(target: Path | None, write, bom: bool) -> int:
+    """Run ``write(out)`` into ``target`` (renamed when complete) or standard output."""
+    if target is not None:
+        with archive_export.atomic_text_file(target, bom=bom) as out:
+            return write(out)
+    with utf8_stdout() as out:
+        out.write("\ufeff" if bom else "")
+        return write(out)
+
+
+@contextmanager
+def utf8_stdout():
+    """Standard output as UTF-8 text that writes line ends as they are (CSV's CRLF)."""
+    sys.stdout.flush()
+    out = io.TextIOWrapper(sys.stdout.buffer, "utf-8", newline="")
+    try:
+        yield out
+    finally:
+        out.flush()
+        out.detach()
+
+
+@main.command(cls=OneLineErrors)
+@click.argument("text", nargs=-1, required=True)
+@db_option
+@filter_options
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True,
+              help="Show at most this many articles.")
+@click.option("--json", "as_json", is_flag=True, help="Print the results as a JSON list.")
+def search(text, db_path, lang, since, until, limit, as_json):
+    """Full-text search over titles and bodies, best matches first.
+
+    Every word must occur, in any inflected form: медиация also finds медиации and
+    медиацию, парламент finds парламенттің. A "quoted phrase" matches exactly.
+    Matched words are shown in [brackets].
+
+    Example: news-archive search медиация --lang ru --since 2022 --limit 5
+    """
+    db = open_archive(db_path)
+    check_lang(db, lang)
+    try:
+        if not archive_search.has_fts(db):
+            click.echo("building the search index (once)...", err=True)
+            archive_search.ensure_fts(db)
+        filters = archive_query.ArticleFilter(lang, since, until)
+        hits = archive_search.search(db, " ".join(text), filters, limit)
+    except archive_search.SearchError as exc:
+        raise Failed(str(exc), EXIT_USAGE) from None
+    except sqlite3.Error as exc:
+        raise Failed(f"search failed: {exc}", EXIT_DATABASE) from None
+    if as_json:
+        click.echo(json.dumps([asdict(h) for h in hits], ensure_ascii=False, indent=2))
+    elif hits:
+        click.echo(archive_search.format_hits(hits))
+    else:
+        click.echo("no article matches", err=True)
+
+
+@main.command(cls=OneLineErrors)
+@click.argument("sql")
+@db_option
+@click.option("--csv", "as_csv", is_flag=True, help="Print CSV with a header row.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list of objects.")
+def query(sql, db_path, as_csv, as_json):
+    """Run one SQL statement on a read-only connection and print the rows.
+
+    Any statement that would change the database (INSERT, UPDATE, DELETE, CREATE,
+    DROP, ATTACH, ...) is refused. The table view shortens long values; --csv and
+    --json print them whole.
+
+    Example: news-archive query "SELECT lang, count(*) FROM articles GROUP BY lang"
+    """
+    if as_csv and as_json:
+        raise Failed("choose one of --csv and --json", EXIT_USAGE)
+    path = db_path if db_path is not None else default_db_path()
+    try:
+        conn, guard = archive_query.connect_read_only(path)
+        columns, rows = archive_query.run_query(conn, guard, sql)
+        if as_csv or as_json:
+            with utf8_stdout() as out:
+                write = archive_export.write_csv if as_csv else archive_query.write_json_list
+                write(out, columns, rows)
+        else:
+            click.echo(archive_query.format_table(columns, rows))
+    except StorageError as exc:
+        raise Failed(str(exc), EXIT_DATABASE) from None
+    except (archive_query.ReadOnlyError, archive_query.QueryError) as exc:
+        raise Failed(str(exc), EXIT_USAGE) from None
+
+
+@main.command(cls=OneLineErrors)
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+def stats(db_path, as_json):
+    """Figures about the archive: articles per language, year and month, date range,
+    views, the share of articles with a date, views and body, and the last crawl.
+
+    Example: news-archive stats --db archive.db
+    """
+    db = open_archive(db_path)
+    try:
+        figures = archive_query.archive_stats(db)
+    except sqlite3.Error as exc:
+        raise Failed(f"cannot read {db_path or default_db_path()}: {exc}", EXIT_DATABASE) from None
+    if as_json:
+        click.echo(json.dumps(figures, ensure_ascii=False, indent=2))
+    else:
+        click.echo(archive_query.format_stats(figures))
 
 
 if __name__ == "__main__":  # pragma: no cover

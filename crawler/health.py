@@ -17,8 +17,10 @@ EXIT_LOCKED = 3  # another crawl holds the lock on this database
 EXIT_DATABASE = 4  # the database cannot be opened, read or written
 EXIT_UNHEALTHY = 5  # the crawl finished, but the figures say something is wrong
 
-#: More failed article fetches than this share of all article fetches is unhealthy.
+#: More failed article fetches than this share of all article fetches is unhealthy
+#: (from MIN_FAILURES_TO_JUDGE failures on: two 404s of five fetches are no alarm).
 MAX_FAILURE_SHARE = 0.2
+MIN_FAILURES_TO_JUDGE = 3
 #: Below this share of stored articles having a field, the field's coverage collapsed.
 MIN_FIELD_COVERAGE = 0.5
 #: Coverage rules apply only to runs that stored at least this many articles.
@@ -49,7 +51,7 @@ def assess(figures: dict, finish_reason: str = "finished") -> Verdict:
     if linked and saved == 0:
         reasons.append(f"list pages linked {linked} new articles but none was stored")
     fetched = figures.get("article_pages", 0) + failed
-    if fetched and failed / fetched > MAX_FAILURE_SHARE:
+    if failed >= MIN_FAILURES_TO_JUDGE and failed / fetched > MAX_FAILURE_SHARE:
         reasons.append(f"{failed} of {fetched} article fetches failed")
     if saved >= MIN_ARTICLES_FOR_COVERAGE:
         for name in ("title", "published", "body"):

@@ -68,12 +68,14 @@ class SQLitePipeline:
         self.arguments = json.loads(settings.get("NEWS_ARCHIVE_ARGUMENTS") or "{}")
         self.articles: list[Article] = []
         self.failures: list[dict] = []
+        self.aliases: dict[str, str] = {}
         self.counts = SaveCounts()
         self.last_flush = time.monotonic()
         self.store: ArchiveStore | None = None
         self.crawl_id: int | None = None
         self.flusher = task.LoopingCall(self.flush_if_due)
         crawler.signals.connect(self.fetch_failed, signal=signals.fetch_failed)
+        crawler.signals.connect(self.url_redirected, signal=signals.url_redirected)
         crawler.signals.connect(self.spider_closed, signal=scrapy_signals.spider_closed)
 
     @classmethod
@@ -96,9 +98,13 @@ class SQLitePipeline:
                 self.flush()
         return item
 
-    def fetch_failed(self, url: str, status: int | None, error: str) -> None:
-        self.failures.append({"url": url, "status": status, "error": error,
-                              "failed_at": utc_now()})
+    def fetch_failed(self, url: str, page: str, kind: str, status: int | None,
+                     error: str) -> None:
+        self.failures.append({"url": url, "page": page, "kind": kind, "status": status,
+                              "error": error, "failed_at": utc_now()})
+
+    def url_redirected(self, alias: str, url: str) -> None:
+        self.aliases[alias] = url
 
     def flush_if_due(self) -> None:
         if time.monotonic() - self.last_flush >= self.commit_seconds:
@@ -107,13 +113,14 @@ class SQLitePipeline:
     def flush(self) -> None:
         """Commit the buffered articles and failures in one go each."""
         self.last_flush = time.monotonic()
-        if self.store is None or not (self.articles or self.failures):
+        if self.store is None or not (self.articles or self.failures or self.aliases):
             return
-        articles, failures = self.articles, self.failures
-        self.articles, self.failures = [], []
+        articles, failures, aliases = self.articles, self.failures, self.aliases
+        self.articles, self.failures, self.aliases = [], [], {}
         try:
             self.store.record_failures(failures, self.crawl_id)
             self.counts.add(self.store.save_articles(articles, self.crawl_id))
+            self.store.record_aliases(aliases)
         except StorageError as exc:
             self.stats.inc_value("news/storage_errors")
             logger.error("%s", exc)

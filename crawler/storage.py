@@ -10,8 +10,11 @@ Tables (documented for researchers in README.md, "Schema"):
 - ``view_counts``: (``url``, ``seen_at``, ``views``) — a row each time the crawler sees
   a different count, so the series of views can be plotted.
 - ``crawls``: one row per run (start, end, status, arguments, counters).
-- ``failures``: one row per failed fetch; ``resolved_at`` is set when a later run
-  fetches the URL successfully.
+- ``failures``: one row per failed fetch (``page``: article, list or sitemap;
+  ``kind``: http, network, robots, not_article; ``retry``: 1 when the next run fetches
+  the article again); ``resolved_at`` is set when
+  a later run fetches the URL successfully.
+- ``url_aliases``: old URLs (``alias``) that redirected to a stored article (``url``).
 - ``list_walks``: start lists that a finished crawl walked to the end. Until a list has
   one, incremental runs walk all of its pages (a killed first crawl is completed).
 """
@@ -29,6 +32,7 @@ from pathlib import Path
 import sqlite_utils
 
 from crawler.items import Article
+from crawler.search import ensure_fts
 
 ARTICLE_COLUMNS: dict[str, type] = {
     "url": str,
@@ -50,9 +54,22 @@ ARTICLE_COLUMNS: dict[str, type] = {
 #: How long a reader or writer waits for a lock held by another connection.
 BUSY_TIMEOUT_MS = 10_000
 
-#: Failures with these HTTP statuses (and network errors, status NULL) are retried on
-#: the next run; a 404 or 410 is final until the page shows up in a list again.
+#: What went wrong with a fetch: an HTTP error status, a network error (time-out,
+#: refused connection), robots.txt forbids the URL, or the page is not an article.
+FAILURE_KINDS = ("http", "network", "robots", "not_article")
+
+#: HTTP failures with these statuses, and network errors, are retried on the next run;
+#: the others (404, 410, robots, not an article) only by ``--full``.
 RETRYABLE_STATUSES = (408, 429, 500, 502, 503, 504, 522, 524)
+
+
+def is_retryable(failure: dict) -> bool:
+    """Will the next incremental run fetch this failed article again? (List pages and
+    sitemaps are read again anyway.)"""
+    if failure.get("page", "article") != "article":
+        return False
+    kind = failure.get("kind", "http")
+    return kind == "network" or (kind == "http" and failure.get("status") in RETRYABLE_STATUSES)
 
 
 def default_db_path() -> Path:
@@ -113,6 +130,7 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
     try:
         with db.conn:
             _create_tables(db)
+        ensure_fts(db)  # the search index over title and body, kept current by triggers
     except sqlite3.DatabaseError as exc:
         raise StorageError(f"cannot create tables in {db.conn}: {exc}") from exc
 
@@ -159,13 +177,21 @@ def _create_tables(db: sqlite_utils.Database) -> None:
             "id": int,
             "url": str,
             "crawl_id": int,
+            "page": str,
+            "kind": str,
             "status": int,
             "error": str,
+            "retry": int,
             "failed_at": str,
             "resolved_at": str,
             "resolved_crawl_id": int,
         },
         pk="id",
+        if_not_exists=True,
+    )
+    db["url_aliases"].create(
+        {"alias": str, "url": str, "first_seen": str},
+        pk="alias",
         if_not_exists=True,
     )
     db["list_walks"].create(
@@ -192,8 +218,14 @@ class ArchiveStore:
     # -- reading -------------------------------------------------------------
 
     def known_urls(self) -> set[str]:
-        """Canonical URLs of every stored article."""
-        return {row[0] for row in self.db.execute("SELECT url FROM articles")}
+        """URLs an incremental crawl need not fetch: stored articles, the old URLs that
+        redirect to them, and URLs that failed for good — a 404, a page that is not an
+        article, a link robots.txt forbids (``--full`` tries them again)."""
+        sql = (
+            "SELECT url FROM articles UNION SELECT alias FROM url_aliases "
+            "UNION SELECT url FROM failures WHERE resolved_at IS NULL AND retry = 0"
+        )
+        return {row[0] for row in self.db.execute(sql)}
 
     def urls_published_since(self, date_iso: str) -> set[str]:
         """URLs of stored articles published on or after ``date_iso``."""
@@ -210,12 +242,11 @@ class ArchiveStore:
 
     def retryable_failures(self) -> list[str]:
         """URLs whose last fetch failed with a temporary error and is not resolved."""
-        marks = ",".join("?" * len(RETRYABLE_STATUSES))
         sql = (
-            "SELECT DISTINCT url FROM failures WHERE resolved_at IS NULL "
-            f"AND (status IS NULL OR status IN ({marks})) ORDER BY url"
+            "SELECT DISTINCT url FROM failures WHERE resolved_at IS NULL AND retry = 1 "
+            "ORDER BY url"
         )
-        return [row[0] for row in self.db.execute(sql, RETRYABLE_STATUSES)]
+        return [row[0] for row in self.db.execute(sql)]
 
     # -- writing -------------------------------------------------------------
 
@@ -281,11 +312,19 @@ class ArchiveStore:
             [utc_now(), crawl_id, *urls],
         )
 
+    def record_aliases(self, aliases: dict[str, str]) -> None:
+        """Remember old URLs (``alias -> url``) that redirect to a stored article."""
+        rows = [{"alias": a, "url": u, "first_seen": utc_now()} for a, u in aliases.items()]
+        if rows:
+            with self.db.conn:
+                self.db["url_aliases"].insert_all(rows, pk="alias", ignore=True)
+
     def record_failures(self, failures: Sequence[dict], crawl_id: int | None) -> None:
-        """Store failed fetches: dicts with ``url``, ``status``, ``error``, ``failed_at``."""
+        """Store failed fetches: dicts with ``url``, ``kind`` (see :data:`FAILURE_KINDS`),
+        ``status``, ``error``, ``failed_at``; ``retry`` is derived from kind and status."""
         if not failures:
             return
-        rows = [{**f, "crawl_id": crawl_id} for f in failures]
+        rows = [{**f, "crawl_id": crawl_id, "retry": int(is_retryable(f))} for f in failures]
         try:
             with self.db.conn:
                 self.db["failures"].insert_all(rows)

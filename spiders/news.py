@@ -183,18 +183,20 @@ class NewsSpider(scrapy.Spider):
             yield from self.use_sitemaps(start_url)
             return
         self.crawler.stats.inc_value("news/list_failures")
-        self.report_failure(failure)
+        self.report_failure(failure, page="list")
 
     # -- sitemaps (robots.txt bars the pagination) ------------------------------
 
     def use_sitemaps(self, start_url: str) -> Iterator[Request]:
         parts = urlsplit(start_url)
         host = parts.netloc
+        if start_url in self.sitemap_sections.get(host, ()):
+            return
         first = host not in self.sitemap_sections
         self.sitemap_sections[host].append(start_url)
         if first:
             robots = f"{parts.scheme}://{host}/robots.txt"
-            yield Request(robots, callback=self.parse_robots, errback=self.list_failed_quietly,
+            yield Request(robots, callback=self.parse_robots, errback=self.sitemap_failed,
                           cb_kwargs={"host": host}, dont_filter=True)
         else:
             self.walks_completed.add(start_url)
@@ -205,7 +207,7 @@ class NewsSpider(scrapy.Spider):
         if not sitemaps:
             sitemaps = [f"{urlsplit(response.url).scheme}://{host}/sitemap.xml"]
         for url in sitemaps:
-            yield Request(url, callback=self.parse_sitemap, errback=self.list_failed_quietly,
+            yield Request(url, callback=self.parse_sitemap, errback=self.sitemap_failed,
                           cb_kwargs={"host": host})
 
     def parse_sitemap(self, response: Response, host: str) -> Iterator[Request]:
@@ -218,7 +220,7 @@ class NewsSpider(scrapy.Spider):
             for entry in sitemap:
                 if urlsplit(entry["loc"]).netloc == host:
                     yield Request(entry["loc"], callback=self.parse_sitemap,
-                                  errback=self.list_failed_quietly, cb_kwargs={"host": host})
+                                  errback=self.sitemap_failed, cb_kwargs={"host": host})
             return
         entries = [(canonical_url(e["loc"]), e.get("lastmod")) for e in sitemap if "loc" in e]
         self.sitemap_entries[host].extend(entries)
@@ -243,16 +245,14 @@ class NewsSpider(scrapy.Spider):
         fetched = parse_lastmod(self.known_fetched.get(url))
         return bool(changed and fetched and changed > fetched)
 
-    def list_failed_quietly(self, failure: Failure) -> None:
-        self.report_failure(failure)
+    def sitemap_failed(self, failure: Failure) -> None:
+        self.report_failure(failure, page="sitemap")
 
     # -- articles --------------------------------------------------------------
 
     def parse_article(self, response: Response, start_url: str) -> Iterator[ScrapedArticle]:
         self.crawler.stats.inc_value("news/article_pages")
         url = canonical_url(response.url)
-        if url in self.stored:
-            return
         if not in_section(url, start_url):
             self.logger.warning("Redirected out of the news section: %s", response.url)
             self.crawler.stats.inc_value("news/off_section")
@@ -262,6 +262,13 @@ class NewsSpider(scrapy.Spider):
         ) != "article":
             self.logger.warning("Not an article page, not stored: %s", response.url)
             self.crawler.stats.inc_value("news/not_article")
+            self.crawler.signals.send_catch_log(
+                signals.fetch_failed, url=url, page="article", kind="not_article",
+                status=response.status,
+                error="not an article page")
+            return
+        self.record_aliases(response, url)
+        if url in self.stored:
             return
         fields = extract_article_page(
             response.text, response.url, selectors_for_url(start_url)
@@ -271,22 +278,36 @@ class NewsSpider(scrapy.Spider):
             url=url, fields=fields, fetched_at=utc_now(), lastmod=response.meta.get("lastmod")
         )
 
-    def article_failed(self, failure: Failure) -> None:
+    def record_aliases(self, response: Response, url: str) -> None:
+        """Old URLs that redirected here are known from now on."""
+        for alias in {canonical_url(u) for u in response.meta.get("redirect_urls", ())}:
+            if alias != url:
+                self.crawler.signals.send_catch_log(
+                    signals.url_redirected, alias=alias, url=url)
+
+    def article_failed(self, failure: Failure) -> Iterator[Request]:
+        request = failure.request
         if failure.check(IgnoreRequest) and not failure.check(HttpError):
+            # robots.txt forbids this link (an old index.php?ELEMENT_ID= alias, say): the
+            # sitemaps may hold the article under its allowed URL.
             self.crawler.stats.inc_value("news/robots_forbidden")
+            self.crawler.signals.send_catch_log(
+                signals.fetch_failed, url=canonical_url(request.url), page="article", kind="robots",
+                status=None, error="forbidden by robots.txt")
+            yield from self.use_sitemaps(request.cb_kwargs["start_url"])
             return
         self.crawler.stats.inc_value("news/article_failures")
-        self.report_failure(failure)
+        self.report_failure(failure, page="article")
 
-    def report_failure(self, failure: Failure) -> None:
+    def report_failure(self, failure: Failure, page: str) -> None:
         request = failure.request
-        status = None
+        status, kind = None, "network"
         if failure.check(HttpError):
-            status = failure.value.response.status
+            status, kind = failure.value.response.status, "http"
             error = f"HTTP {status}"
         else:
             error = f"{failure.type.__name__}: {failure.getErrorMessage()}"
         self.logger.warning("Failed %s: %s", request.url, error)
         self.crawler.signals.send_catch_log(
-            signals.fetch_failed, url=canonical_url(request.url), status=status, error=error
-        )
+            signals.fetch_failed, url=canonical_url(request.url), page=page, kind=kind,
+            status=status, error=error)

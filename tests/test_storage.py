@@ -80,7 +80,8 @@ def test_failures_are_retried_until_resolved(store):
     store.record_failures([
         {"url": "http://x/ru/news/a/", "status": 503, "error": "HTTP 503", "failed_at": "t"},
         {"url": "http://x/ru/news/gone/", "status": 404, "error": "HTTP 404", "failed_at": "t"},
-        {"url": "http://x/ru/news/slow/", "status": None, "error": "TimeoutError", "failed_at": "t"},
+        {"url": "http://x/ru/news/slow/", "kind": "network", "status": None,
+         "error": "TimeoutError", "failed_at": "t"},
     ], crawl_id=1)
     assert store.retryable_failures() == ["http://x/ru/news/a/", "http://x/ru/news/slow/"]
     store.save_articles([article()], crawl_id=2)
@@ -118,3 +119,20 @@ def test_missing_file_is_not_created_when_reading(tmp_path):
 def test_missing_directory(tmp_path):
     with pytest.raises(StorageError, match="directory does not exist"):
         ArchiveStore(tmp_path / "nope" / "a.db")
+
+
+def test_known_urls_cover_aliases_and_final_failures(store):
+    store.save_articles([article()])
+    store.record_aliases({"http://x/ru/news/index.php?ELEMENT_ID=1": "http://x/ru/news/a/"})
+    store.record_failures([
+        {"url": "http://x/ru/news/gone/", "status": 404, "error": "HTTP 404", "failed_at": "t"},
+        {"url": "http://x/ru/news/busy/", "status": 503, "error": "HTTP 503", "failed_at": "t"},
+        {"url": "http://x/ru/news/rss/", "kind": "not_article", "status": 200,
+         "error": "not an article page", "failed_at": "t"},
+        {"url": "http://x/ru/news/index.php?ELEMENT_ID=2", "kind": "robots", "status": None,
+         "error": "forbidden by robots.txt", "failed_at": "t"},
+    ], crawl_id=1)
+    assert store.known_urls() == {
+        "http://x/ru/news/a/", "http://x/ru/news/index.php?ELEMENT_ID=1",
+        "http://x/ru/news/gone/", "http://x/ru/news/rss/",
+        "http://x/ru/news/index.php?ELEMENT_ID=2"}
