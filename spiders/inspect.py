@@ -9,7 +9,7 @@ from scrapy.http import Request, Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from crawler.article_page import classify_page, extract_article_page
+from crawler.article_page import read_page
 from crawler.list_page import extract_list_page
 from crawler.normalise import build_article
 from crawler.site_profiles import selectors_for_url
@@ -33,10 +33,9 @@ class InspectSpider(scrapy.Spider):
             self.result = {"error": f"not an HTML page ({response.headers.get('Content-Type')})"}
             return
         selectors = selectors_for_url(response.url)
-        kind = classify_page(response.text, response.url)
+        kind, fields = read_page(response.text, response.url, selectors)
         result: dict = {"url": response.url, "status": response.status, "page_type": kind}
-        if kind == "article":
-            fields = extract_article_page(response.text, response.url, selectors)
+        if fields is not None:
             article = build_article(canonical_url(response.url), fields, utc_now())
             result["article"] = asdict(article)
         else:

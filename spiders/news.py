@@ -29,7 +29,7 @@ from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from twisted.python.failure import Failure
 
 from crawler import signals
-from crawler.article_page import classify_page, extract_article_page
+from crawler.article_page import read_page
 from crawler.items import ScrapedArticle
 from crawler.list_page import extract_list_page
 from crawler.site_profiles import PROFILES, selectors_for_url
@@ -257,22 +257,22 @@ class NewsSpider(scrapy.Spider):
             self.logger.warning("Redirected out of the news section: %s", response.url)
             self.crawler.stats.inc_value("news/off_section")
             return
-        if not isinstance(response, TextResponse) or classify_page(
-            response.text, response.url
-        ) != "article":
-            self.logger.warning("Not an article page, not stored: %s", response.url)
+        if url in self.stored:  # reached twice in this run (an old URL redirected here)
+            self.record_aliases(response, url)
+            return
+        kind, fields = (
+            read_page(response.text, response.url, selectors_for_url(start_url))
+            if isinstance(response, TextResponse)
+            else ("other", None)
+        )
+        if fields is None:
+            self.logger.warning("Not an article page (%s), not stored: %s", kind, response.url)
             self.crawler.stats.inc_value("news/not_article")
             self.crawler.signals.send_catch_log(
                 signals.fetch_failed, url=url, page="article", kind="not_article",
-                status=response.status,
-                error="not an article page")
+                status=response.status, error=f"not an article page ({kind})")
             return
         self.record_aliases(response, url)
-        if url in self.stored:
-            return
-        fields = extract_article_page(
-            response.text, response.url, selectors_for_url(start_url)
-        )
         self.stored.add(url)
         yield ScrapedArticle(
             url=url, fields=fields, fetched_at=utc_now(), lastmod=response.meta.get("lastmod")

@@ -1,0 +1,338 @@
+"""Canonical URLs and URL-shape tests for Bitrix news sections.
+
+Everything here works on the URL alone (no page content):
+
+* :func:`canonical_url` is the key under which a page is stored and de-duplicated:
+  tracking parameters (:data:`TRACKING_PARAMS`, any ``utm_*``) are dropped, page 1 of a
+  paged list (``PAGEN_<n>=1``, ``nav-<x>=page-1``, ``SHOWALL_<n>=0``) becomes the bare URL,
+  then w3lib's ``canonicalize_url`` sorts the query, normalises percent-encoding and drops
+  the fragment; scheme and host are lower-cased and a default port is removed.
+* A *section* is the directory of a start (list) URL: ``/ru/news/`` for ``/ru/news/``,
+  ``/ru/news/index.php`` or ``/ru/news/?PAGEN_1=3``. Only URLs on the same host (``www.``
+  ignored) under that directory belong to the crawl (:func:`in_section`).
+* :func:`is_pagination_url` recognises every Bitrix pager: ``PAGEN_<n>`` (classic
+  ``system.pagenavigation``), ``SHOWALL_<n>``, the D7 ``main.pagenavigation`` query
+  ``nav-<name>=page-<n>`` and its SEF form ``.../nav-<name>/page-<n>/``.
+* :func:`looks_like_article_url` decides whether a link found on a list page may be a
+  detail page: inside the section, below the list (``<list>/<code>/``, ``<list>/<ID>/``,
+  ``<list>/<section>/<code>/``, ``<list>/<code>.php|.html``) or carrying
+  ``ELEMENT_ID``/``ELEMENT_CODE``; never the list itself, a pager link, ``rss/``,
+  ``search/``, tag/search/print/filter queries, ``/bitrix/`` or ``/upload/`` paths, files
+  (images, documents, feeds), ``index.php`` without an element parameter, or a
+  non-HTTP(S) link (``mailto:``, ``javascript:``, ``tel:``). A section page
+  (``<list>/<section>/``) cannot be told from an article by its URL; the list extractor
+  only takes links from the list's own items, and the page classifier keeps such pages
+  out of storage.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import SplitResult, unquote, urlsplit, urlunsplit
+
+from w3lib.url import canonicalize_url
+
+#: Query parameters that never change the page content (compared case-insensitively).
+#: Analytics click ids, referral markers, the PHP session id and Bitrix debug/admin
+#: switches (``clear_cache``, ``show_page_exec_time``, ``bitrix_include_areas``...).
+TRACKING_PARAMS: frozenset[str] = frozenset(
+    {
+        "fbclid",
+        "gclid",
+        "dclid",
+        "gbraid",
+        "wbraid",
+        "yclid",
+        "ymclid",
+        "msclkid",
+        "igshid",
+        "mc_cid",
+        "mc_eid",
+        "_ga",
+        "_gl",
+        "_openstat",
+        "openstat",
+        "from",
+        "phpsessid",
+        "clear_cache",
+        "clear_cache_session",
+        "sphrase_id",
+        "back_url_admin",
+        "bitrix_include_areas",
+        "show_page_exec_time",
+        "show_include_exec_time",
+        "show_sql_stat",
+        "bxajaxid",
+    }
+)
+#: Any parameter starting with one of these prefixes is tracking too.
+TRACKING_PREFIXES: tuple[str, ...] = ("utm_",)
+
+#: Query keys that make a URL a search, tag, filter or print view, never an article.
+NON_ARTICLE_QUERY_KEYS: frozenset[str] = frozenset(
+    {
+        "q",
+        "query",
+        "search",
+        "how",
+        "tag",
+        "tags",
+        "print",
+        "set_filter",
+        "del_filter",
+        "login",
+        "logout",
+        "register",
+        "forgot_password",
+        "change_password",
+        "action",
+    }
+)
+#: Path segments below the list that lead to feeds, search, tags and service pages.
+NON_ARTICLE_SEGMENTS: frozenset[str] = frozenset(
+    {
+        "rss",
+        "search",
+        "tag",
+        "tags",
+        "print",
+        "bitrix",
+        "upload",
+        "auth",
+        "personal",
+        "filter",
+        "sitemap",
+        "feed",
+    }
+)
+#: File extensions that are downloads or assets, not HTML pages.
+FILE_EXTENSIONS: frozenset[str] = frozenset(
+    {
+        "jpg",
+        "jpeg",
+        "png",
+        "gif",
+        "webp",
+        "svg",
+        "bmp",
+        "ico",
+        "tif",
+        "tiff",
+        "pdf",
+        "doc",
+        "docx",
+        "xls",
+        "xlsx",
+        "ppt",
+        "pptx",
+        "odt",
+        "rtf",
+        "txt",
+        "csv",
+        "zip",
+        "rar",
+        "7z",
+        "gz",
+        "xml",
+        "rss",
+        "json",
+        "js",
+        "css",
+        "mp3",
+        "mp4",
+        "avi",
+        "mov",
+        "wmv",
+        "flv",
+        "webm",
+        "ogg",
+        "wav",
+    }
+)
+
+_PAGEN_KEY = re.compile(r"^pagen_\d+$", re.IGNORECASE)
+_SHOWALL_KEY = re.compile(r"^showall_\d+$", re.IGNORECASE)
+_NAV_KEY = re.compile(r"^nav-[\w-]+$", re.IGNORECASE)
+_NAV_VALUE = re.compile(r"^(?:page-(?:\d+|all)|size-\d+)(?:-|$)", re.IGNORECASE)
+_SEF_PAGER_PATH = re.compile(r"(?:/nav-[\w-]+)?/page-(?:\d+|all)(?:/size-\d+)?/?$", re.IGNORECASE)
+_DEFAULT_PORTS = {"http": "80", "https": "443"}
+
+
+def _query_pairs(query: str) -> list[tuple[str, str, str]]:
+    """Split a raw query into ``(raw_pair, decoded_lower_key, decoded_value)`` triples."""
+    pairs = []
+    for raw in query.split("&"):
+        if not raw:
+            continue
+        key, _, value = raw.partition("=")
+        pairs.append((raw, unquote(key.replace("+", " ")).strip().lower(), unquote(value)))
+    return pairs
+
+
+def _is_tracking(key: str) -> bool:
+    return key in TRACKING_PARAMS or key.startswith(TRACKING_PREFIXES)
+
+
+def _is_first_page(key: str, value: str) -> bool:
+    """``PAGEN_1=1``, ``nav-news=page-1`` and ``SHOWALL_1=0`` all mean "page 1"."""
+    value = value.strip().lower()
+    if _PAGEN_KEY.match(key):
+        return value == "1"
+    if _SHOWALL_KEY.match(key):
+        return value == "0"
+    return bool(_NAV_KEY.match(key)) and value == "page-1"
+
+
+def _normal_netloc(scheme: str, netloc: str) -> str:
+    netloc = netloc.lower()
+    host, sep, port = netloc.rpartition(":")
+    if sep and "]" not in port and _DEFAULT_PORTS.get(scheme) == port:
+        return host
+    return netloc
+
+
+def canonical_url(url: str) -> str:
+    """Return the canonical form of ``url`` (see the module docstring)."""
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    kept = [
+        raw
+        for raw, key, value in _query_pairs(parts.query)
+        if not _is_tracking(key) and not _is_first_page(key, value)
+    ]
+    rebuilt = urlunsplit(
+        (scheme, _normal_netloc(scheme, parts.netloc), parts.path or "/", "&".join(kept), "")
+    )
+    return canonicalize_url(rebuilt, keep_fragments=False)
+
+
+def _host(netloc: str) -> str:
+    host = netloc.lower().rpartition("@")[2].split(":")[0]
+    return host.removeprefix("www.")
+
+
+def _strip_sef_pager(path: str) -> str:
+    """``/ru/news/nav-news/page-2/`` → ``/ru/news/``."""
+    stripped = _SEF_PAGER_PATH.sub("/", path)
+    return stripped if stripped.startswith("/") else "/" + stripped
+
+
+def _section_path(start_url: str) -> str:
+    path = unquote(urlsplit(start_url.strip()).path) or "/"
+    if not path.endswith("/"):
+        head, _, last = path.rpartition("/")
+        path = head + "/" if "." in last else path + "/"
+    return _strip_sef_pager(path)
+
+
+def section_prefix(start_url: str) -> str:
+    """Return ``scheme://host/dir/``: the directory of the list at ``start_url``."""
+    parts = urlsplit(start_url.strip())
+    scheme = parts.scheme.lower()
+    return f"{scheme}://{_normal_netloc(scheme, parts.netloc)}{_section_path(start_url)}"
+
+
+def in_section(url: str, start_url: str) -> bool:
+    """True when ``url`` is on the start URL's host, under its directory."""
+    return Section(start_url).contains(url)
+
+
+def is_pagination_url(url: str) -> bool:
+    """True for pager links: ``PAGEN_n``, ``SHOWALL_n``, ``nav-x=page-n``, ``/nav-x/page-n/``."""
+    parts = urlsplit(url.strip())
+    return _has_pager_query(parts.query) or bool(_SEF_PAGER_PATH.search(unquote(parts.path)))
+
+
+def _has_pager_query(query: str) -> bool:
+    for _raw, key, value in _query_pairs(query):
+        if _PAGEN_KEY.match(key) or _SHOWALL_KEY.match(key):
+            return True
+        if _NAV_KEY.match(key) and _NAV_VALUE.match(value.strip()):
+            return True
+    return False
+
+
+def _extension(segment: str) -> str:
+    stem, dot, ext = segment.rpartition(".")
+    return ext.lower() if dot and stem else ""
+
+
+class Section:
+    """The section of one list URL, parsed once and reused for every link on a page."""
+
+    def __init__(self, list_url: str) -> None:
+        parts = urlsplit(list_url.strip())
+        self.host = _host(parts.netloc)
+        self.prefix = _section_path(list_url)
+
+    def contains(self, url: str | SplitResult) -> bool:
+        """Same host (``www.`` ignored) and a path under the section directory."""
+        parts = urlsplit(url.strip()) if isinstance(url, str) else url
+        if _host(parts.netloc) != self.host:
+            return False
+        path = unquote(parts.path) or "/"
+        return path.startswith(self.prefix) or path + "/" == self.prefix
+
+    def surely_outside(self, href: str) -> bool:
+        """Cheap test on a raw root-relative ``href`` (``/about/``): outside the section."""
+        if not href.startswith("/") or href.startswith("//"):
+            return False
+        path = href.split("?", 1)[0].split("#", 1)[0]
+        if "%" in path:
+            path = unquote(path)
+        return not (path.startswith(self.prefix) or path + "/" == self.prefix)
+
+    def _below_list(self, path: str) -> list[str]:
+        """Path segments below the list directory (the whole path outside the section)."""
+        if path.startswith(self.prefix):
+            rest = path[len(self.prefix) :]
+        elif path + "/" == self.prefix:
+            rest = ""
+        else:
+            rest = path
+        return [s for s in rest.split("/") if s]
+
+    def looks_like_article(self, url: str, require_section: bool = True) -> bool:
+        """See :func:`looks_like_article_url`."""
+        parts = urlsplit(url.strip())
+        if parts.scheme.lower() not in ("http", "https"):
+            return False
+        if require_section and not self.contains(parts):
+            return False
+        if not require_section and _host(parts.netloc) != self.host:
+            return False
+        path = unquote(parts.path) or "/"
+        pairs = _query_pairs(parts.query)
+        keys = {key for _raw, key, _value in pairs}
+        if keys & NON_ARTICLE_QUERY_KEYS or any(k.startswith("arrfilter") for k in keys):
+            return False
+        if _has_pager_query(parts.query) or _SEF_PAGER_PATH.search(path):
+            return False
+        segments = [s for s in path.split("/") if s]
+        if any(s.lower() in ("bitrix", "upload") for s in segments):
+            return False
+        if segments and _extension(segments[-1]) in FILE_EXTENSIONS:
+            return False
+        rest_segments = self._below_list(path)
+        for segment in rest_segments:
+            lowered = segment.lower()
+            if lowered in NON_ARTICLE_SEGMENTS or lowered.rpartition(".")[0] in (
+                NON_ARTICLE_SEGMENTS
+            ):
+                return False
+        if any(k in ("element_id", "element_code") and v.strip() for _r, k, v in pairs):
+            return True
+        if keys & {"section_id", "section_code"}:
+            return False
+        if not rest_segments:
+            return False
+        return not rest_segments[-1].lower().startswith(("index.", "default."))
+
+
+def looks_like_article_url(url: str, list_url: str, *, require_section: bool = True) -> bool:
+    """True when ``url`` (absolute) may be a detail page of the list at ``list_url``.
+
+    With ``require_section=False`` (used for site-specific ``article_links`` selectors)
+    the URL only has to be on the same host; every other rule still applies.
+    """
+    return Section(list_url).looks_like_article(url, require_section)

@@ -1,0 +1,150 @@
+"""List extraction replayed on saved pages (``pages/list_*.html`` + ``.json``), plus
+focused cases for the next-page rules."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from crawler.list_page import ListPage, extract_list_page, is_list_page
+from crawler.site_profiles import Selectors
+
+PAGES = Path(__file__).parent / "sample_data" / "pages"
+LISTS = sorted(PAGES.glob("list_*.json"))
+
+
+def _load(path: Path) -> tuple[str, dict]:
+    return path.with_suffix(".html").read_text(encoding="utf-8"), json.loads(
+        path.read_text(encoding="utf-8")
+    )
+
+
+@pytest.mark.parametrize("path", LISTS, ids=lambda p: p.stem)
+def test_list_fixture(path: Path) -> None:
+    html, expected = _load(path)
+    page = extract_list_page(html, expected["url"])
+    assert page.article_urls == expected["article_urls"]
+    assert page.next_url == expected["next_url"]
+
+
+@pytest.mark.parametrize("path", LISTS, ids=lambda p: p.stem)
+def test_list_fixture_is_list(path: Path) -> None:
+    html, expected = _load(path)
+    assert is_list_page(html, expected["url"])
+
+
+def test_article_pages_are_not_lists() -> None:
+    for path in sorted(PAGES.glob("article_*.json")):
+        html, expected = _load(path)
+        assert not is_list_page(html, expected["url"]), path.name
+
+
+def test_fixture_set_is_complete() -> None:
+    assert len(LISTS) >= 6
+    for path in LISTS:
+        _html, expected = _load(path)
+        assert set(expected) == {"url", "page_type", "article_urls", "next_url"}, path.name
+
+
+# ----------------------------------------------------------------- focused cases
+
+LIST_URL = "https://site.kz/ru/news/"
+
+
+def _list(pager: str, url: str = LIST_URL, items: int = 3) -> ListPage:
+    cards = "".join(
+        f'<div class="it"><a href="/ru/news/news-{n}/">Заголовок новости номер {n}</a></div>'
+        for n in range(items)
+    )
+    return extract_list_page(f"<html><body><div class='l'>{cards}</div>{pager}</body></html>", url)
+
+
+@pytest.mark.parametrize(
+    ("pager", "url", "expected"),
+    [
+        # numbering fallback: current page from the URL, next = current + 1
+        (
+            '<div class="pager"><a href="?PAGEN_1=1">1</a> <b>2</b>'
+            ' <a href="?PAGEN_1=3">3</a></div>',
+            LIST_URL + "?PAGEN_1=2",
+            LIST_URL + "?PAGEN_1=3",
+        ),
+        # reverse numbering without a next link: bare URL shows the highest page
+        (
+            '<div class="pager"><span class="current">57</span> <a href="?PAGEN_1=56">56</a>'
+            ' <a href="?PAGEN_1=55">55</a></div>',
+            LIST_URL,
+            LIST_URL + "?PAGEN_1=56",
+        ),
+        # "Конец" / "End" is not next
+        ('<font class="text"><b>3</b> | <a href="?PAGEN_1=3">Конец</a></font>', None, None),
+        ('<div class="pager"><a href="?PAGEN_1=9">End</a></div>', None, None),
+        # rel=next in the head wins
+        ('<link rel="next" href="/ru/news/?nav-feed=page-4">', None, LIST_URL + "?nav-feed=page-4"),
+        # a "next" link back to the current page means: no next page
+        (
+            '<ul class="pagination"><li class="next"><a href="?PAGEN_1=5">›</a></li></ul>',
+            LIST_URL + "?PAGEN_1=5",
+            None,
+        ),
+        # arrows: › is next, » is last when both are present
+        (
+            '<ul class="pagination"><li><a href="?PAGEN_1=2">›</a></li>'
+            '<li><a href="?PAGEN_1=40">»</a></li></ul>',
+            None,
+            LIST_URL + "?PAGEN_1=2",
+        ),
+        # Kazakh and English words
+        ('<div class="pages"><a href="?PAGEN_1=2">Келесі</a></div>', None, LIST_URL + "?PAGEN_1=2"),
+        (
+            '<div class="pages"><a href="?PAGEN_1=2">Next &raquo;</a></div>',
+            None,
+            LIST_URL + "?PAGEN_1=2",
+        ),
+        # a "Далее" (read more) link outside any pager is not pagination
+        ('<a href="/ru/news/news-1/">Далее</a>', None, None),
+        # D7 SEF pagination in the path
+        (
+            '<div class="bx-pagination"><ul><li class="bx-pag-next">'
+            '<a href="/ru/news/nav-news/page-2/">Вперед</a></li></ul></div>',
+            None,
+            LIST_URL + "nav-news/page-2/",
+        ),
+    ],
+)
+def test_next_page(pager: str, url: str | None, expected: str | None) -> None:
+    assert _list(pager, url or LIST_URL).next_url == expected
+
+
+def test_page_one_is_the_bare_list_url() -> None:
+    pager = '<div class="pager"><a href="?PAGEN_1=1">Пред.</a> <a href="?PAGEN_1=1">Next</a></div>'
+    assert _list(pager, LIST_URL + "?PAGEN_1=2").next_url == LIST_URL
+
+
+def test_article_links_override() -> None:
+    html = (
+        "<html><body><div class='l'>"
+        '<a class="x" href="/news/outside-the-section/">Другая рубрика</a>'
+        '<a class="x" href="/ru/news/a/">Новость А с длинным заголовком</a>'
+        '<a class="x" href="/ru/news/rss/">RSS</a>'
+        "</div></body></html>"
+    )
+    page = extract_list_page(html, LIST_URL, Selectors(article_links="a.x"))
+    assert page.article_urls == ["https://site.kz/news/outside-the-section/", LIST_URL + "a/"]
+    generic = extract_list_page(html, LIST_URL)
+    assert generic.article_urls == [LIST_URL + "a/"]
+
+
+def test_next_page_override() -> None:
+    pager = '<span class="more-news" data-x="1"><a href="/ru/news/?page=2">ещё</a></span>'
+    page = extract_list_page(
+        f"<html><body>{pager}</body></html>", LIST_URL, Selectors(next_page="span.more-news a")
+    )
+    assert page.next_url == LIST_URL + "?page=2"
+
+
+def test_no_list_no_links() -> None:
+    assert extract_list_page("", LIST_URL) == ListPage([], None)
+    assert not is_list_page("<html><body><p>Пусто</p></body></html>", LIST_URL)
