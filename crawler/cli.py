@@ -7,6 +7,7 @@ The Scrapy settings module is loaded here, so cron can run it from any directory
 
 from __future__ import annotations
 
+import errno
 import io
 import json
 import logging
@@ -396,17 +397,21 @@ def export(db_path, fmt, output, lang, since, until, excel, history):
     progress = None
     if sys.stderr.isatty():
         progress = _progress(archive_export.count_rows(db, dataset, filters))
-    target = None if output == "-" else _export_target(output, name, fmt, lang)
     write = partial(archive_export.export, db, fmt=fmt, dataset=dataset, filters=filters,
                     excel=excel, progress=progress)
+    target = None
     try:
+        target = None if output == "-" else _export_target(output, name, fmt, lang)
         rows = _export_to(target, write, bom=excel)
     except archive_export.ExportError as exc:
         raise Failed(str(exc), EXIT_USAGE) from None
     except sqlite3.Error as exc:
         raise Failed(f"export failed: {exc}", EXIT_DATABASE) from None
     except OSError as exc:
-        raise Failed(f"cannot write {target or 'standard output'}: {exc.strerror}") from None
+        if exc.errno == errno.EPIPE:
+            raise  # the reader went away (| head): click exits quietly
+        where = "standard output" if output == "-" else target or output or "exports/"
+        raise Failed(f"cannot write {where}: {exc.strerror}") from None
     click.echo(f"exported {rows} rows of {name}", err=True)
     if target is not None:
         click.echo(str(target))
