@@ -95,11 +95,20 @@ def check_start_url(url: str) -> str:
     return url
 
 
+def drop_traceback(record: logging.LogRecord) -> bool:
+    """Log filter: keep the message, drop the traceback (for expected network errors)."""
+    record.exc_info = None
+    record.exc_text = None
+    return True
+
+
 def scrapy_settings(overrides: dict[str, str] | None = None):
     """``crawler.settings`` with ``-s`` overrides on top (command-line priority)."""
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
     from scrapy.settings import Settings
 
+    # An unreachable robots.txt is an expected failure: one line in the log is enough.
+    logging.getLogger("scrapy.downloadermiddlewares.robotstxt").addFilter(drop_traceback)
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
     for name, value in (overrides or {}).items():
@@ -137,6 +146,8 @@ def run_crawl(
 
     Raises :class:`Failed` when the crawl cannot start (locked or unreadable database).
     """
+    if not db_path.parent.is_dir():
+        raise Failed(f"directory does not exist: {db_path.parent}", EXIT_DATABASE)
     try:
         crawl_lock.acquire(db_path)
     except crawl_lock.CrawlLocked as exc:
@@ -261,7 +272,7 @@ def inspect(url, settings_pairs):
 
     Example: news-archive inspect https://assembly.kz/ru/news/
     """
-    overrides = {"LOG_LEVEL": "ERROR", "ITEM_PIPELINES": "{}"}
+    overrides = {"LOG_LEVEL": "CRITICAL", "ITEM_PIPELINES": "{}", "RETRY_TIMES": "1"}
     overrides.update(parse_setting_overrides(settings_pairs))
     from scrapy.crawler import CrawlerProcess
 

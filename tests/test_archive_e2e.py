@@ -105,13 +105,17 @@ def test_second_crawl_is_refused_while_one_runs(tmp_path):
             first.wait()
 
 
-def test_stale_lock_is_taken_over(tmp_path):
-    db = tmp_path / "archive.db"
+def test_stale_lock_is_taken_over_and_log_file_ends_with_summary(tmp_path):
+    db, log = tmp_path / "archive.db", tmp_path / "crawl.log"
     (tmp_path / "archive.db.lock").write_text("999999\n")
     with FixtureSite(layout="custom", articles_per_lang=12) as site:
-        result = crawl(db, site.start_urls)
+        result = crawl(db, site.start_urls, "--log-file", str(log))
         assert result.returncode == 0, result.stderr[-3000:]
         assert_archive_matches(db, site)
+    summary = result.stdout.strip().splitlines()[-1]
+    assert summary.startswith("crawl 1 ok: 36 new, 0 changed, 0 unchanged, 3 failed;")
+    assert log.read_text(encoding="utf-8").strip().splitlines()[-1].endswith(summary)
+    assert "Spider closed (finished)" in log.read_text(encoding="utf-8")
 
 
 def test_sigkill_mid_crawl_then_normal_run_completes_archive(tmp_path):
