@@ -1,7 +1,8 @@
 """Is a finished crawl healthy? Pure rules over the run's figures, and exit codes.
 
-A run is unhealthy when it fetched list pages but stored none of the new articles they
-linked, when failures exceed :data:`MAX_FAILURE_SHARE` of the article fetches, or when a
+A run is unhealthy when no list page could be fetched, when some list page failed (the
+walk is incomplete), when list pages showed no article link at all, when it fetched
+list pages but stored none of the new articles they linked, when failures exceed :data:`MAX_FAILURE_SHARE` of the article fetches, or when a
 field's coverage collapses (most stored articles without a title, date or body: the
 markup probably changed).
 """
@@ -47,6 +48,15 @@ def assess(figures: dict, finish_reason: str = "finished") -> Verdict:
     failed = figures.get("articles_failed", 0)
     if list_pages == 0:
         reasons.append("no list page could be fetched")
+    elif figures.get("list_pages") and not figures.get("article_links") and not figures.get(
+        "sitemaps"
+    ):
+        reasons.append(
+            f"no article link found on {figures['list_pages']} list pages "
+            "(is the start URL a news list?)"
+        )
+    if figures.get("list_failures"):
+        reasons.append(f"{figures['list_failures']} list pages could not be fetched")
     linked = figures.get("article_links_new", 0)
     if linked and saved == 0:
         reasons.append(f"list pages linked {linked} new articles but none was stored")

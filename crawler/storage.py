@@ -159,6 +159,7 @@ def _create_tables(db: sqlite_utils.Database) -> None:
             "pid": int,
             "arguments": str,
             "list_pages": int,
+            "list_failures": int,
             "article_pages": int,
             "pages_fetched": int,
             "articles_new": int,

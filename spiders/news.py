@@ -155,6 +155,7 @@ class NewsSpider(scrapy.Spider):
             self.logger.warning("List page is not HTML: %s", response.url)
             return
         page = extract_list_page(response.text, response.url, selectors_for_url(start_url))
+        self.crawler.stats.inc_value("news/article_links", len(page.article_urls))
         new = 0
         for url in page.article_urls:
             if url in self.scheduled or not in_section(url, start_url):

@@ -156,3 +156,15 @@ def test_corrupt_database_exits_4(tmp_path):
     assert result.returncode == 4
     assert "cannot open database" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_start_url_that_is_not_a_news_list_is_unhealthy(tmp_path):
+    db = tmp_path / "archive.db"
+    with FixtureSite(layout="custom", articles_per_lang=12) as site:
+        article_url = site.expected_articles()[5]["url"]
+        result = crawl(db, [article_url])
+    assert result.returncode == 5, result.stdout + result.stderr[-2000:]
+    last = result.stdout.strip().splitlines()[-1]
+    assert last.startswith("crawl 1 unhealthy: 0 new")
+    assert "no article link found on 1 list pages (is the start URL a news list?)" in last
+    assert "Traceback" not in result.stderr

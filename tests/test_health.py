@@ -6,7 +6,7 @@ import pytest
 
 from crawler.health import EXIT_ABORTED, EXIT_DATABASE, EXIT_OK, EXIT_UNHEALTHY, assess
 
-GOOD = {"list_pages": 3, "article_pages": 30, "article_links_new": 30, "articles_new": 30,
+GOOD = {"list_pages": 3, "article_links": 30, "article_pages": 30, "article_links_new": 30, "articles_new": 30,
         "with_title": 30, "with_published": 30, "with_body": 30}
 
 
@@ -15,12 +15,15 @@ def test_good_run_is_ok():
 
 
 def test_unchanged_site_is_ok():
-    figures = {"list_pages": 3}
+    figures = {"list_pages": 3, "article_links": 30}
     assert assess(figures).exit_code == EXIT_OK
 
 
 @pytest.mark.parametrize(("change", "reason"), [
     ({"list_pages": 0}, "no list page could be fetched"),
+    ({"article_links": 0, "article_links_new": 0, "articles_new": 0},
+     "no article link found on 3 list pages (is the start URL a news list?)"),
+    ({"list_failures": 1}, "1 list pages could not be fetched"),
     ({"articles_new": 0, "with_title": 0, "with_published": 0, "with_body": 0},
      "list pages linked 30 new articles but none was stored"),
     ({"articles_failed": 10}, "10 of 40 article fetches failed"),
