@@ -122,7 +122,8 @@ def check_profile(name: str) -> None:
     if name not in PROFILES:
         raise click.BadParameter(
             f"unknown site profile {name!r} (known: {', '.join(sorted(PROFILES))})",
-            param_hint="-s NEWS_ARCHIVE_PROFILE")
+            param_hint="-s NEWS_ARCHIVE_PROFILE",
+        )
 
 
 @click.group()
@@ -159,8 +160,12 @@ def run_crawl(
     except StorageError as exc:
         crawl_lock.release(db_path)
         raise Failed(str(exc), EXIT_DATABASE) from None
-    arguments = {"start_urls": start_urls or None, "full": full, "refresh_days": refresh_days,
-                 "settings": overrides}
+    arguments = {
+        "start_urls": start_urls or None,
+        "full": full,
+        "refresh_days": refresh_days,
+        "settings": overrides,
+    }
     settings = scrapy_settings(overrides)
     check_profile(settings.get("NEWS_ARCHIVE_PROFILE"))
     settings.set("NEWS_ARCHIVE_DB", str(db_path), priority="cmdline")
@@ -211,18 +216,41 @@ def finish(stats: dict, db_path: Path) -> None:
 
 @main.command()
 @db_option
-@click.option("--start-url", "start_urls", multiple=True, callback=lambda c, p, v: [
-    check_start_url(u) for u in v], help="A news list to walk (repeatable) "
-    "[default: the assembly.kz lists in Russian, Kazakh and English].")
+@click.option(
+    "--start-url",
+    "start_urls",
+    multiple=True,
+    callback=lambda c, p, v: [check_start_url(u) for u in v],
+    help="A news list to walk (repeatable) "
+    "[default: the assembly.kz lists in Russian, Kazakh and English].",
+)
 @click.option("--full", is_flag=True, help="Walk every list page and refetch every article.")
-@click.option("--refresh-days", type=click.IntRange(min=0), default=None,
-              help="Also refetch articles published in the last N days [default: 3].")
-@click.option("--log-file", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write the Scrapy log to this file.")
-@click.option("--warc", "warc_path", type=click.Path(dir_okay=False, path_type=Path),
-              default=None, help="Also write every fetched response to this gzip WARC file.")
-@click.option("-s", "settings_pairs", multiple=True, metavar="NAME=VALUE",
-              help="Set a Scrapy setting, as scrapy crawl -s (repeatable).")
+@click.option(
+    "--refresh-days",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Also refetch articles published in the last N days [default: 3].",
+)
+@click.option(
+    "--log-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the Scrapy log to this file.",
+)
+@click.option(
+    "--warc",
+    "warc_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also write every fetched response to this gzip WARC file.",
+)
+@click.option(
+    "-s",
+    "settings_pairs",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Set a Scrapy setting, as scrapy crawl -s (repeatable).",
+)
 def crawl(db_path, start_urls, full, refresh_days, log_file, warc_path, settings_pairs):
     """Crawl the news lists into the archive: only what is new, unless --full.
 
@@ -240,13 +268,27 @@ def crawl(db_path, start_urls, full, refresh_days, log_file, warc_path, settings
 
 
 @main.command()
-@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path),
-              default=None, help="SQLite archive for the demo "
-              "[default: demo.db beside the default archive].")
-@click.option("--layout", type=click.Choice(["mixed", "default", "custom", "modern"]),
-              default="mixed", show_default=True, help="Markup family of the demo site.")
-@click.option("--robots", type=click.Choice(["open", "bitrix"]), default="open",
-              show_default=True, help="robots.txt of the demo site.")
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="SQLite archive for the demo [default: demo.db beside the default archive].",
+)
+@click.option(
+    "--layout",
+    type=click.Choice(["mixed", "default", "custom", "modern"]),
+    default="mixed",
+    show_default=True,
+    help="Markup family of the demo site.",
+)
+@click.option(
+    "--robots",
+    type=click.Choice(["open", "bitrix"]),
+    default="open",
+    show_default=True,
+    help="robots.txt of the demo site.",
+)
 def demo(db_path, layout, robots):
     """Serve the bundled fixture site on 127.0.0.1 and crawl it (offline).
 
@@ -258,15 +300,25 @@ def demo(db_path, layout, robots):
         db_path = resolve_db(None).with_name("demo.db")
     with FixtureSite(layout=layout, robots=robots) as site:
         click.echo(f"demo site at {site.url} ({layout} layout, {robots} robots.txt)")
-        stats = run_crawl(db_path, site.start_urls, full=False, refresh_days=0,
-                          overrides=dict(FAST_LOCAL_SETTINGS))
+        stats = run_crawl(
+            db_path,
+            site.start_urls,
+            full=False,
+            refresh_days=0,
+            overrides=dict(FAST_LOCAL_SETTINGS),
+        )
     finish(stats, db_path)
 
 
 @main.command()
 @click.argument("url", callback=lambda c, p, v: check_start_url(v))
-@click.option("-s", "settings_pairs", multiple=True, metavar="NAME=VALUE",
-              help="Set a Scrapy setting (repeatable).")
+@click.option(
+    "-s",
+    "settings_pairs",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Set a Scrapy setting (repeatable).",
+)
 def inspect(url, settings_pairs):
     """Fetch one page and print, as JSON, what the crawler extracts from it.
 
@@ -324,14 +376,21 @@ class DateBound(click.ParamType):
 
 def filter_options(func):
     """``--lang``, ``--since``, ``--until``: which articles a reading command takes."""
-    func = click.option("--until", type=DateBound(end=True), default=None,
-                        help="Only articles published on or before this day (YYYY-MM-DD, "
-                        "YYYY-MM or YYYY).")(func)
-    func = click.option("--since", type=DateBound(), default=None,
-                        help="Only articles published on or after this day (YYYY-MM-DD, "
-                        "YYYY-MM or YYYY).")(func)
-    return click.option("--lang", default=None, metavar="LANG",
-                        help="Only articles in this language: ru, kk or en.")(func)
+    func = click.option(
+        "--until",
+        type=DateBound(end=True),
+        default=None,
+        help="Only articles published on or before this day (YYYY-MM-DD, YYYY-MM or YYYY).",
+    )(func)
+    func = click.option(
+        "--since",
+        type=DateBound(),
+        default=None,
+        help="Only articles published on or after this day (YYYY-MM-DD, YYYY-MM or YYYY).",
+    )(func)
+    return click.option(
+        "--lang", default=None, metavar="LANG", help="Only articles in this language: ru, kk or en."
+    )(func)
 
 
 def open_archive(db_path: Path | None) -> sqlite_utils.Database:
@@ -353,8 +412,9 @@ def check_lang(db: sqlite_utils.Database, lang: str | None) -> None:
     sql = "SELECT DISTINCT lang FROM articles WHERE lang IS NOT NULL ORDER BY lang"
     known = [row[0] for row in db.execute(sql)]
     if known and lang not in known:
-        raise Failed(f"no article in language {lang!r} (the archive has {', '.join(known)})",
-                     EXIT_USAGE)
+        raise Failed(
+            f"no article in language {lang!r} (the archive has {', '.join(known)})", EXIT_USAGE
+        )
 
 
 def _export_target(output: str | None, dataset: str, fmt: str, lang: str | None) -> Path:
@@ -377,18 +437,35 @@ def _progress(total: int):
 
 @main.command(cls=OneLineErrors)
 @db_option
-@click.option("--format", "fmt", type=click.Choice(archive_export.FORMATS), required=True,
-              help="csv (RFC 4180, UTF-8, header row) or jsonl (one JSON object a line).")
-@click.option("--output", "-o", default=None, metavar="PATH|-",
-              help="File to write, or - for standard output "
-              "[default: exports/<what>-<date>-<time>.<format>].")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(archive_export.FORMATS),
+    required=True,
+    help="csv (RFC 4180, UTF-8, header row) or jsonl (one JSON object a line).",
+)
+@click.option(
+    "--output",
+    "-o",
+    default=None,
+    metavar="PATH|-",
+    help="File to write, or - for standard output "
+    "[default: exports/<what>-<date>-<time>.<format>].",
+)
 @filter_options
-@click.option("--excel", is_flag=True,
-              help="CSV for spreadsheets: a UTF-8 BOM, and cells starting with = + - @ "
-              "tab or CR prefixed with ' so they are not run as formulas.")
-@click.option("--history", type=click.Choice(["versions", "views"]), default=None,
-              help="Export article_versions (every stored title/body) or view_counts "
-              "(the series of view counts) instead of the articles.")
+@click.option(
+    "--excel",
+    is_flag=True,
+    help="CSV for spreadsheets: a UTF-8 BOM, and cells starting with = + - @ "
+    "tab or CR prefixed with ' so they are not run as formulas.",
+)
+@click.option(
+    "--history",
+    type=click.Choice(["versions", "views"]),
+    default=None,
+    help="Export article_versions (every stored title/body) or view_counts "
+    "(the series of view counts) instead of the articles.",
+)
 def export(db_path, fmt, output, lang, since, until, excel, history):
     """Export the archive as CSV or JSON Lines, one row per article.
 
@@ -408,8 +485,15 @@ def export(db_path, fmt, output, lang, since, until, excel, history):
     progress = None
     if sys.stderr.isatty():
         progress = _progress(archive_export.count_rows(db, dataset, filters))
-    write = partial(archive_export.export, db, fmt=fmt, dataset=dataset, filters=filters,
-                    excel=excel, progress=progress)
+    write = partial(
+        archive_export.export,
+        db,
+        fmt=fmt,
+        dataset=dataset,
+        filters=filters,
+        excel=excel,
+        progress=progress,
+    )
     target = None
     try:
         target = None if output == "-" else _export_target(output, name, fmt, lang)
@@ -454,8 +538,13 @@ def utf8_stdout():
 @click.argument("text", nargs=-1, required=True)
 @db_option
 @filter_options
-@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True,
-              help="Show at most this many articles.")
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=20,
+    show_default=True,
+    help="Show at most this many articles.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the results as a JSON list.")
 def search(text, db_path, lang, since, until, limit, as_json):
     """Full-text search over titles and bodies, best matches first.

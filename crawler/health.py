@@ -2,9 +2,9 @@
 
 A run is unhealthy when no list page could be fetched, when some list page failed (the
 walk is incomplete), when list pages showed no article link at all, when it fetched
-list pages but stored none of the new articles they linked, when failures exceed :data:`MAX_FAILURE_SHARE` of the article fetches, or when a
-field's coverage collapses (most stored articles without a title, date or body: the
-markup probably changed).
+list pages but stored none of the new articles they linked, when failures exceed
+:data:`MAX_FAILURE_SHARE` of the article fetches, or when a field's coverage collapses
+(most stored articles without a title, date or body: the markup probably changed).
 """
 
 from __future__ import annotations
@@ -43,13 +43,16 @@ def assess(figures: dict, finish_reason: str = "finished") -> Verdict:
         return Verdict("aborted", EXIT_ABORTED, [f"crawl stopped: {finish_reason}"])
     reasons = []
     list_pages = figures.get("list_pages", 0) + figures.get("sitemaps", 0)
-    saved = sum(figures.get(k, 0) for k in ("articles_new", "articles_changed",
-                                             "articles_unchanged"))
+    saved = sum(
+        figures.get(k, 0) for k in ("articles_new", "articles_changed", "articles_unchanged")
+    )
     failed = figures.get("articles_failed", 0)
     if list_pages == 0:
         reasons.append("no list page could be fetched")
-    elif figures.get("list_pages") and not figures.get("article_links") and not figures.get(
-        "sitemaps"
+    elif (
+        figures.get("list_pages")
+        and not figures.get("article_links")
+        and not figures.get("sitemaps")
     ):
         reasons.append(
             f"no article link found on {figures['list_pages']} list pages "

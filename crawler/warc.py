@@ -28,8 +28,10 @@ class WarcFile:
         self.file = open(self.path, "ab")  # noqa: SIM115 - closed in close()
         self.writer = WARCWriter(self.file, gzip=True, warc_version="1.1")
         if is_new:
-            info = {"software": f"news-archive/{__version__} (Scrapy, warcio)",
-                    "format": "WARC File Format 1.1"}
+            info = {
+                "software": f"news-archive/{__version__} (Scrapy, warcio)",
+                "format": "WARC File Format 1.1",
+            }
             self.writer.write_record(self.writer.create_warcinfo_record(self.path.name, info))
             self.file.flush()
 
@@ -49,15 +51,22 @@ class WarcFile:
         target = url.split("#", 1)[0]
         path = target.split("/", 3)[3] if target.count("/") >= 3 else ""
         request = self.writer.create_warc_record(
-            target, "request", payload=BytesIO(b""),
-            http_headers=StatusAndHeaders(f"{method} /{path} HTTP/1.1",
-                                          list(request_headers), is_http_request=True),
+            target,
+            "request",
+            payload=BytesIO(b""),
+            http_headers=StatusAndHeaders(
+                f"{method} /{path} HTTP/1.1", list(request_headers), is_http_request=True
+            ),
         )
         extra = {"WARC-IP-Address": ip} if ip else None
         response = self.writer.create_warc_record(
-            target, "response", payload=BytesIO(body), length=len(body),
-            http_headers=StatusAndHeaders(f"{status} {reason}".strip(),
-                                          list(response_headers), protocol="HTTP/1.1"),
+            target,
+            "response",
+            payload=BytesIO(body),
+            length=len(body),
+            http_headers=StatusAndHeaders(
+                f"{status} {reason}".strip(), list(response_headers), protocol="HTTP/1.1"
+            ),
             warc_headers_dict=extra,
         )
         self.writer.write_request_response_pair(request, response)

@@ -13,12 +13,16 @@ from crawler.cli import FAST_LOCAL_SETTINGS
 ROOT = Path(__file__).resolve().parent.parent
 
 #: Fast settings for the local fixture site, as ``-s`` pairs.
-FAST = [arg for name, value in {**FAST_LOCAL_SETTINGS, "LOG_LEVEL": "INFO"}.items()
-        for arg in ("-s", f"{name}={value}")]
+FAST = [
+    arg
+    for name, value in {**FAST_LOCAL_SETTINGS, "LOG_LEVEL": "INFO"}.items()
+    for arg in ("-s", f"{name}={value}")
+]
 
 
-def news_archive(*args: str, cwd: Path | None = None, timeout: float = 180,
-                 env: dict | None = None) -> subprocess.CompletedProcess:
+def news_archive(
+    *args: str, cwd: Path | None = None, timeout: float = 180, env: dict | None = None
+) -> subprocess.CompletedProcess:
     """Run ``python -m crawler ARGS`` in a subprocess (a fresh Twisted reactor each time)."""
     return subprocess.run(
         [sys.executable, "-m", "crawler", *args],

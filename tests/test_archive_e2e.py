@@ -19,8 +19,9 @@ from tests.test_crawl_e2e import assert_archive_matches
 
 
 def article_paths(site) -> set[str]:
-    return {urlsplit(a["url"])._replace(scheme="", netloc="").geturl()
-            for a in site.expected_articles()}
+    return {
+        urlsplit(a["url"])._replace(scheme="", netloc="").geturl() for a in site.expected_articles()
+    }
 
 
 def requested_paths(site) -> set[str]:
@@ -50,12 +51,13 @@ def test_phase_two_incremental_then_full(tmp_path):
         assert result.returncode == 0, result.stderr[-3000:]
         assert_archive_matches(db, site)
     archive = sqlite_utils.Database(db)
-    edited = [r["url"] for r in archive.query(
-        "select url from article_versions where version = 2")]
+    edited = [r["url"] for r in archive.query("select url from article_versions where version = 2")]
     assert len(edited) == 1
-    versions = list(archive.query(
-        "select version, body from article_versions where url = ? order by version",
-        [edited[0]]))
+    versions = list(
+        archive.query(
+            "select version, body from article_versions where url = ? order by version", [edited[0]]
+        )
+    )
     assert versions[0]["body"] == old[edited[0]]["body"]
     assert versions[1]["body"] != versions[0]["body"]
     series = archive.execute(
@@ -135,9 +137,12 @@ def test_sigkill_mid_crawl_then_normal_run_completes_archive(tmp_path):
     archive = sqlite_utils.Database(db)
     statuses = [r["status"] for r in archive.query("select status from crawls order by id")]
     assert statuses == ["interrupted", "ok"]
-    assert archive.execute(
-        "select count(*) from article_versions group by url having count(*) > 1"
-    ).fetchall() == []
+    assert (
+        archive.execute(
+            "select count(*) from article_versions group by url having count(*) > 1"
+        ).fetchall()
+        == []
+    )
 
 
 def test_warc_holds_every_response(tmp_path):
@@ -153,13 +158,18 @@ def test_warc_holds_every_response(tmp_path):
         for record in ArchiveIterator(stream):
             if record.rec_type == "response":
                 responses[record.rec_headers.get_header("WARC-Target-URI")] = (
-                    record.http_headers.get_statuscode(), record.content_stream().read())
+                    record.http_headers.get_statuscode(),
+                    record.content_stream().read(),
+                )
             elif record.rec_type == "request":
                 requests += 1
     assert requests >= len(responses)
     assert expected <= set(responses)
     assert any(url.endswith("/robots.txt") for url in responses)
-    seed = [body for url, (status, body) in responses.items()
-            if "Семинар в Индерском районе".encode() in body and status == "200"]
+    seed = [
+        body
+        for url, (status, body) in responses.items()
+        if "Семинар в Индерском районе".encode() in body and status == "200"
+    ]
     assert seed
     assert gzip.open(warc).read(4) == b"WARC"

@@ -9,8 +9,18 @@ import pytest
 from crawler.fixture_site import FixtureSite
 from tests.crawl_helpers import ROOT, crawl, news_archive, stored_articles
 
-COMPARED = ("url", "lang", "title", "published", "published_raw", "views", "views_raw",
-            "body", "category", "image_urls")
+COMPARED = (
+    "url",
+    "lang",
+    "title",
+    "published",
+    "published_raw",
+    "views",
+    "views_raw",
+    "body",
+    "category",
+    "image_urls",
+)
 
 
 def assert_archive_matches(db, site) -> None:
@@ -63,20 +73,21 @@ def test_second_crawl_adds_nothing_and_fetches_no_article(tmp_path):
         assert result.returncode == 0, result.stderr[-3000:]
         assert "0 new" in result.stdout
         assert stored_articles(db) == before
-        pages = [path for method, path, status in site.request_log
-                 if path not in ("/robots.txt",)]
+        pages = [path for method, path, status in site.request_log if path not in ("/robots.txt",)]
         # One list page per language, no article page.
-        assert sorted(pages) == sorted(
-            url.removeprefix(site.url) for url in site.start_urls)
+        assert sorted(pages) == sorted(url.removeprefix(site.url) for url in site.start_urls)
 
         # The default --refresh-days 3 refetches what was published today and yesterday.
         site.clear_log()
         assert crawl(db, site.start_urls).returncode == 0
         refreshed = {path for _, path, _ in site.request_log} - {
-            "/robots.txt", *(url.removeprefix(site.url) for url in site.start_urls)}
+            "/robots.txt",
+            *(url.removeprefix(site.url) for url in site.start_urls),
+        }
         recent = site.fault_urls()
-        assert refreshed == {url.removeprefix(site.url)
-                             for url in recent["today"] + recent["yesterday"]}
+        assert refreshed == {
+            url.removeprefix(site.url) for url in recent["today"] + recent["yesterday"]
+        }
 
 
 def test_robots_barring_pagination_uses_the_sitemaps(tmp_path):
@@ -108,12 +119,29 @@ def test_scrapy_crawl_from_project_root(tmp_path):
     db = tmp_path / "scrapy.db"
     with FixtureSite(layout="custom", articles_per_lang=12) as site:
         result = subprocess.run(
-            [sys.executable, "-m", "scrapy", "crawl", "news",
-             "-a", "start_urls=" + ",".join(site.start_urls),
-             "-s", f"NEWS_ARCHIVE_DB={db}", "-s", "DOWNLOAD_DELAY=0",
-             "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "RETRY_BACKOFF_BASE=0",
-             "-O", str(tmp_path / "items.csv")],
-            cwd=ROOT, capture_output=True, text=True, timeout=120,
+            [
+                sys.executable,
+                "-m",
+                "scrapy",
+                "crawl",
+                "news",
+                "-a",
+                "start_urls=" + ",".join(site.start_urls),
+                "-s",
+                f"NEWS_ARCHIVE_DB={db}",
+                "-s",
+                "DOWNLOAD_DELAY=0",
+                "-s",
+                "AUTOTHROTTLE_ENABLED=False",
+                "-s",
+                "RETRY_BACKOFF_BASE=0",
+                "-O",
+                str(tmp_path / "items.csv"),
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
         )
         assert result.returncode == 0, result.stderr[-3000:]
         assert_archive_matches(db, site)
@@ -123,8 +151,9 @@ def test_scrapy_crawl_from_project_root(tmp_path):
 
 def test_inspect_article_and_list():
     with FixtureSite(layout="custom") as site:
-        article_url = next(a["url"] for a in site.expected_articles()
-                           if a["title"] == "Семинар в Индерском районе")
+        article_url = next(
+            a["url"] for a in site.expected_articles() if a["title"] == "Семинар в Индерском районе"
+        )
         result = news_archive("inspect", article_url)
         assert result.returncode == 0, result.stderr[-2000:]
         assert '"page_type": "article"' in result.stdout
@@ -132,16 +161,20 @@ def test_inspect_article_and_list():
         assert '"published": "2022-08-24"' in result.stdout
         result = news_archive("inspect", site.start_urls[0])
         assert '"page_type": "list"' in result.stdout
-        assert re.search(r'"next_url": "http://127\.0\.0\.1:\d+/ru/news/\?PAGEN_1=2"',
-                         result.stdout)
+        assert re.search(
+            r'"next_url": "http://127\.0\.0\.1:\d+/ru/news/\?PAGEN_1=2"', result.stdout
+        )
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["crawl", "--start-url", "not-a-url"], "not an http(s) URL"),
-    (["crawl", "-s", "NOVALUE"], "expected NAME=VALUE"),
-    (["crawl", "--refresh-days", "-1"], "--refresh-days"),
-    (["export", "--format", "xml"], "--format"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["crawl", "--start-url", "not-a-url"], "not an http(s) URL"),
+        (["crawl", "-s", "NOVALUE"], "expected NAME=VALUE"),
+        (["crawl", "--refresh-days", "-1"], "--refresh-days"),
+        (["export", "--format", "xml"], "--format"),
+    ],
+)
 def test_bad_arguments_exit_2_without_traceback(tmp_path, args, message):
     result = news_archive(*args, "--db", str(tmp_path / "a.db"))
     assert result.returncode == 2

@@ -6,8 +6,16 @@ import pytest
 
 from crawler.health import EXIT_ABORTED, EXIT_DATABASE, EXIT_OK, EXIT_UNHEALTHY, assess
 
-GOOD = {"list_pages": 3, "article_links": 30, "article_pages": 30, "article_links_new": 30, "articles_new": 30,
-        "with_title": 30, "with_published": 30, "with_body": 30}
+GOOD = {
+    "list_pages": 3,
+    "article_links": 30,
+    "article_pages": 30,
+    "article_links_new": 30,
+    "articles_new": 30,
+    "with_title": 30,
+    "with_published": 30,
+    "with_body": 30,
+}
 
 
 def test_good_run_is_ok():
@@ -19,17 +27,24 @@ def test_unchanged_site_is_ok():
     assert assess(figures).exit_code == EXIT_OK
 
 
-@pytest.mark.parametrize(("change", "reason"), [
-    ({"list_pages": 0}, "no list page could be fetched"),
-    ({"article_links": 0, "article_links_new": 0, "articles_new": 0},
-     "no article link found on 3 list pages (is the start URL a news list?)"),
-    ({"list_failures": 1}, "1 list pages could not be fetched"),
-    ({"articles_new": 0, "with_title": 0, "with_published": 0, "with_body": 0},
-     "list pages linked 30 new articles but none was stored"),
-    ({"articles_failed": 10}, "10 of 40 article fetches failed"),
-    ({"with_published": 3}, "only 3 of 30 articles have a published"),
-    ({"with_body": 0}, "only 0 of 30 articles have a body"),
-])
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        ({"list_pages": 0}, "no list page could be fetched"),
+        (
+            {"article_links": 0, "article_links_new": 0, "articles_new": 0},
+            "no article link found on 3 list pages (is the start URL a news list?)",
+        ),
+        ({"list_failures": 1}, "1 list pages could not be fetched"),
+        (
+            {"articles_new": 0, "with_title": 0, "with_published": 0, "with_body": 0},
+            "list pages linked 30 new articles but none was stored",
+        ),
+        ({"articles_failed": 10}, "10 of 40 article fetches failed"),
+        ({"with_published": 3}, "only 3 of 30 articles have a published"),
+        ({"with_body": 0}, "only 0 of 30 articles have a body"),
+    ],
+)
 def test_unhealthy(change, reason):
     verdict = assess({**GOOD, **change})
     assert verdict.exit_code == EXIT_UNHEALTHY

@@ -10,12 +10,27 @@ from crawler.items import Article
 from crawler.storage import ArchiveStore, StorageError, open_database
 
 
-def article(url="http://x/ru/news/a/", title="Заголовок", body="Первый.\n\nВторой.",
-            views=10, fetched_at="2026-01-01T00:00:00Z", **kw) -> Article:
-    fields = dict(url=url, lang="ru", title=title, published="2022-08-24",
-                  published_raw="24 Августа, 2022", views=views, views_raw=str(views),
-                  body=body, category="Новости", image_urls=["http://x/upload/a.jpg"],
-                  fetched_at=fetched_at)
+def article(
+    url="http://x/ru/news/a/",
+    title="Заголовок",
+    body="Первый.\n\nВторой.",
+    views=10,
+    fetched_at="2026-01-01T00:00:00Z",
+    **kw,
+) -> Article:
+    fields = dict(
+        url=url,
+        lang="ru",
+        title=title,
+        published="2022-08-24",
+        published_raw="24 Августа, 2022",
+        views=views,
+        views_raw=str(views),
+        body=body,
+        category="Новости",
+        image_urls=["http://x/upload/a.jpg"],
+        fetched_at=fetched_at,
+    )
     fields.update(kw)
     return Article(**fields)
 
@@ -46,22 +61,24 @@ def test_same_article_twice_adds_nothing(store):
     assert store.db["article_versions"].count == 1
     assert store.db["view_counts"].count == 1
     row = store.db["articles"].get("http://x/ru/news/a/")
-    assert (row["first_seen"], row["last_seen"]) == ("2026-01-01T00:00:00Z",
-                                                     "2026-01-02T00:00:00Z")
+    assert (row["first_seen"], row["last_seen"]) == ("2026-01-01T00:00:00Z", "2026-01-02T00:00:00Z")
 
 
 def test_edit_keeps_old_text_as_version(store):
     store.save_articles([article()])
-    counts = store.save_articles([article(body="Исправлено.", views=25,
-                                          fetched_at="2026-01-03T00:00:00Z")])
+    counts = store.save_articles(
+        [article(body="Исправлено.", views=25, fetched_at="2026-01-03T00:00:00Z")]
+    )
     assert counts.changed == 1
-    versions = list(store.db.query(
-        "select version, body from article_versions order by version"))
-    assert versions == [{"version": 1, "body": "Первый.\n\nВторой."},
-                        {"version": 2, "body": "Исправлено."}]
+    versions = list(store.db.query("select version, body from article_versions order by version"))
+    assert versions == [
+        {"version": 1, "body": "Первый.\n\nВторой."},
+        {"version": 2, "body": "Исправлено."},
+    ]
     assert store.db["articles"].get("http://x/ru/news/a/")["version"] == 2
-    assert [r["views"] for r in store.db.query("select views from view_counts order by seen_at")
-            ] == [10, 25]
+    assert [
+        r["views"] for r in store.db.query("select views from view_counts order by seen_at")
+    ] == [10, 25]
 
 
 def test_duplicate_urls_in_one_batch_store_once(store):
@@ -77,12 +94,20 @@ def test_null_views_are_kept_null_and_not_in_history(store):
 
 
 def test_failures_are_retried_until_resolved(store):
-    store.record_failures([
-        {"url": "http://x/ru/news/a/", "status": 503, "error": "HTTP 503", "failed_at": "t"},
-        {"url": "http://x/ru/news/gone/", "status": 404, "error": "HTTP 404", "failed_at": "t"},
-        {"url": "http://x/ru/news/slow/", "kind": "network", "status": None,
-         "error": "TimeoutError", "failed_at": "t"},
-    ], crawl_id=1)
+    store.record_failures(
+        [
+            {"url": "http://x/ru/news/a/", "status": 503, "error": "HTTP 503", "failed_at": "t"},
+            {"url": "http://x/ru/news/gone/", "status": 404, "error": "HTTP 404", "failed_at": "t"},
+            {
+                "url": "http://x/ru/news/slow/",
+                "kind": "network",
+                "status": None,
+                "error": "TimeoutError",
+                "failed_at": "t",
+            },
+        ],
+        crawl_id=1,
+    )
     assert store.retryable_failures() == ["http://x/ru/news/a/", "http://x/ru/news/slow/"]
     store.save_articles([article()], crawl_id=2)
     assert store.retryable_failures() == ["http://x/ru/news/slow/"]
@@ -124,15 +149,31 @@ def test_missing_directory(tmp_path):
 def test_known_urls_cover_aliases_and_final_failures(store):
     store.save_articles([article()])
     store.record_aliases({"http://x/ru/news/index.php?ELEMENT_ID=1": "http://x/ru/news/a/"})
-    store.record_failures([
-        {"url": "http://x/ru/news/gone/", "status": 404, "error": "HTTP 404", "failed_at": "t"},
-        {"url": "http://x/ru/news/busy/", "status": 503, "error": "HTTP 503", "failed_at": "t"},
-        {"url": "http://x/ru/news/rss/", "kind": "not_article", "status": 200,
-         "error": "not an article page", "failed_at": "t"},
-        {"url": "http://x/ru/news/index.php?ELEMENT_ID=2", "kind": "robots", "status": None,
-         "error": "forbidden by robots.txt", "failed_at": "t"},
-    ], crawl_id=1)
+    store.record_failures(
+        [
+            {"url": "http://x/ru/news/gone/", "status": 404, "error": "HTTP 404", "failed_at": "t"},
+            {"url": "http://x/ru/news/busy/", "status": 503, "error": "HTTP 503", "failed_at": "t"},
+            {
+                "url": "http://x/ru/news/rss/",
+                "kind": "not_article",
+                "status": 200,
+                "error": "not an article page",
+                "failed_at": "t",
+            },
+            {
+                "url": "http://x/ru/news/index.php?ELEMENT_ID=2",
+                "kind": "robots",
+                "status": None,
+                "error": "forbidden by robots.txt",
+                "failed_at": "t",
+            },
+        ],
+        crawl_id=1,
+    )
     assert store.known_urls() == {
-        "http://x/ru/news/a/", "http://x/ru/news/index.php?ELEMENT_ID=1",
-        "http://x/ru/news/gone/", "http://x/ru/news/rss/",
-        "http://x/ru/news/index.php?ELEMENT_ID=2"}
+        "http://x/ru/news/a/",
+        "http://x/ru/news/index.php?ELEMENT_ID=1",
+        "http://x/ru/news/gone/",
+        "http://x/ru/news/rss/",
+        "http://x/ru/news/index.php?ELEMENT_ID=2",
+    }
