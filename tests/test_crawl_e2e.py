@@ -67,6 +67,8 @@ def test_second_crawl_adds_nothing_and_fetches_no_article(tmp_path):
     db = tmp_path / "archive.db"
     with FixtureSite(layout="mixed") as site:
         assert crawl(db, site.start_urls).returncode == 0
+        # Cookies are kept: the whole crawl is one PHP session (one view per article).
+        assert site.sessions == 1
         before = stored_articles(db)
         site.clear_log()
         result = crawl(db, site.start_urls, "--refresh-days", "0")

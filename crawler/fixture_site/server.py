@@ -93,6 +93,7 @@ class App:
         self.log: list[tuple[str, str, int]] = []
         self.lock = threading.Lock()
         self._hits: dict[tuple, int] = {}
+        self.sessions = 0
         self.set_phase(phase)
 
     def set_phase(self, phase: int) -> None:
@@ -105,6 +106,16 @@ class App:
         """Append one request to the log."""
         with self.lock:
             self.log.append((method, path, status))
+
+    def session_cookie(self, cookie_header: str | None) -> str | None:
+        """A ``Set-Cookie`` value when the request carries no PHP session (as Bitrix
+        starts one per visitor and counts one view per session), else None."""
+        if cookie_header and "PHPSESSID=" in cookie_header:
+            return None
+        with self.lock:
+            self.sessions += 1
+            number = self.sessions
+        return f"PHPSESSID=fixture{number:08d}; path=/; HttpOnly"
 
     def respond(self, raw_path: str) -> Response:
         """Answer one request for ``raw_path`` (path and query)."""
@@ -260,6 +271,9 @@ class Handler(BaseHTTPRequestHandler):
         self.send_response(response.status)
         self.send_header("Content-Type", response.content_type)
         self.send_header("Content-Length", str(len(response.body)))
+        cookie = app.session_cookie(self.headers.get("Cookie"))
+        if cookie:
+            self.send_header("Set-Cookie", cookie)
         for name, value in response.headers:
             self.send_header(name, value)
         self.end_headers()

@@ -83,6 +83,11 @@ class FixtureSite:
         with self.app.lock:
             return list(self.app.log)
 
+    @property
+    def sessions(self) -> int:
+        """PHP sessions started: requests that came without the ``PHPSESSID`` cookie."""
+        return self.app.sessions
+
     def clear_log(self) -> None:
         """Forget the requests logged so far (fault state is kept)."""
         with self.app.lock:
