@@ -307,6 +307,11 @@ def demo(db_path, layout, robots):
             refresh_days=0,
             overrides=dict(FAST_LOCAL_SETTINGS),
         )
+    click.echo(
+        f"next: news-archive stats --db {db_path}\n"
+        f"      news-archive search медиация --db {db_path}\n"
+        f"      news-archive export --format csv --excel --db {db_path}"
+    )
     finish(stats, db_path)
 
 
