@@ -22,8 +22,11 @@ Body (found first, it anchors everything else)
     repeating the title, ``<h1>``, the date / counter / category lines, tag and property
     lists and the back link ("Возврат к списку", "Back to the list", "Тізімге қайту"...)
     are left out, and leading or trailing paragraphs that hold only those values or their
-    labels are dropped. Paragraphs are separated by one blank line
-    (:func:`crawler.text.block_text`).
+    labels are dropped. Links to other articles pasted into the text go too: a short
+    paragraph opening with "Читайте также"/"Read also"/"Сондай-ақ оқыңыз" (looser labels
+    such as "По теме" only alone or before a colon), and a label standing alone with only
+    short lines (the linked titles) after it ends the text. Paragraphs are separated by
+    one blank line (:func:`crawler.text.block_text`).
 Title
     Candidates in order: ``<h1>`` outside page furniture (not a logo or the site name),
     ``[itemprop=headline]``, elements with ``title``/``headline``/``heading`` in their class
@@ -33,7 +36,9 @@ Title
     ``<h1>`` loses to the article title in a title block; else the first candidate; else
     ``og:title``; else the ``<title>`` without the site name (``Title | Site``,
     ``Title - Site``; ``Site - Title`` when the site name is known from ``og:site_name`` or
-    the logo).
+    the logo). A candidate or reference that reads like a link to a list above the
+    article ("Новости" where a menu or breadcrumb links ``/ru/news/`` so) is the section's
+    name, not the title: such candidates come last and such references do not count.
 Date, views, category
     Searched in the smallest block holding both title and body (the whole page minus
     furniture when one is missing), leaving out teaser lists found beside the body; among
@@ -59,7 +64,8 @@ Date, views, category
       1 234"); when the label and number share a longer text, the "label: number" part.
       Never a date, nor a number in comment/like/share/rating blocks; none → None.
     * category: ``[itemprop=articleSection]`` or a short element whose class names a
-      category/rubric/section near the date and title; else the breadcrumb item just
+      category/rubric/section near the date and title (an inline label: a block holding
+      headings, paragraphs, lists or tables is a page section); else the breadcrumb item just
       before the article when the trail has a level between the top and the article
       (``Главная › Новости › Общество › …`` → "Общество"; in ``Главная › Новости › …``
       "Новости" is the list itself, not a category); else None.
@@ -68,7 +74,8 @@ Images
     category found; ``div.news-detail`` itself for the default template): ``<img>``
     (``data-src`` and similar lazy-loading attributes first) and CSS background images, in
     page order (the detail picture comes before the body's images), teaser lists left
-    out. Kept: ``/upload/``
+    out; a thumbnail linking to an image file (a gallery, a lightbox) gives that file.
+    Kept: ``/upload/``
     images and images of the body text or 200+ px wide; dropped: logos, icons, sprites,
     avatars, counters, template assets (``/bitrix/``, ``/local/templates/``), data URIs,
     and thumbnails linking to other pages (cards of related news). When the article
@@ -157,7 +164,7 @@ _VIEW_LABEL = (
     r"|қаралым\s+саны|қаралым|қаралды|қаралған"
 )
 _LABELLED_VIEWS = re.compile(
-    rf"(?:(?:{_VIEW_LABEL})\s*:?\s*(?:{_NUMBER}))|(?:(?:{_NUMBER})\s+(?:{_VIEW_LABEL}))",
+    rf"(?:(?:{_VIEW_LABEL})\s*:?\s*(?:{_NUMBER}))|(?:(?<![\d:.,])(?:{_NUMBER})\s+(?:{_VIEW_LABEL}))",
     re.IGNORECASE,
 )
 _COUNTER_TEXT = re.compile(
@@ -165,7 +172,7 @@ _COUNTER_TEXT = re.compile(
 )
 _NOT_VIEWS_TEXT = re.compile(r"коммент|comment|лайк|like|нрав|пікір|голос|vote", re.IGNORECASE)
 _CATEGORY_CLASS = re.compile(
-    r"categor|rubri|(?:^|[-_\s])(?:section|cat|razdel|tag-name|tagname|theme)(?:$|[-_\s])",
+    r"categor|rubri|(?:^|[-_\s])(?:section|cat|razdel|tag-name|tagname)(?:$|[-_\s])",
     re.IGNORECASE,
 )
 _TITLE_CLASS = re.compile(r"title|headline|heading", re.IGNORECASE)
@@ -189,6 +196,18 @@ _ERROR_TEXT = re.compile(
     r"|бет табылмады|табылмады",
     re.IGNORECASE,
 )
+#: Labels of links to other articles ("Читайте также", "Read also", "Сондай-ақ оқыңыз"):
+#: unambiguous ones open a line; loose ones ("По теме") only alone or before a colon.
+_READ_ALSO = re.compile(
+    r"(?:(?:читайте|читать|смотрите)\s+(?:также|тоже|ещё|еще)|см\.\s*также"
+    r"|(?:read|see)\s+also|сондай[-\s]ақ\s+оқыңыз|оқи\s+отырыңыз)"
+    r"|(?:по\s+теме|похожие\s+(?:новости|материалы)|другие\s+новости|read\s+more"
+    r"|related(?:\s+(?:news|articles|stories))?|more\s+on\s+this(?:\s+topic)?|оқыңыз"
+    r"|тақырыпқа\s+орай)\s*(?:[:—–]|$)",
+    re.IGNORECASE,
+)
+_READ_ALSO_LINE = 200
+_READ_ALSO_ITEMS = 8
 _LAZY_SRC = ("data-src", "data-lazy-src", "data-original", "data-lazy", "data-srcset", "src")
 _NOT_CONTENT_MARK = re.compile(
     r"logo|icon|sprite|avatar|counter|pixel|spacer|blank|emoji|banner|button|social|share"
@@ -457,7 +476,7 @@ class ArticleReader:
         root = self.body.elements[0]
         skip = set(self.body.skip) | self._body_skips(root)
         kept = paragraphs(root, skip, self.body.stop_at)
-        return "\n\n".join(self._trim_meta_paragraphs(kept))
+        return "\n\n".join(_drop_read_also(self._trim_meta_paragraphs(kept)))
 
     def _body_skips(self, root: etree._Element) -> set[etree._Element]:
         """Elements inside the body block that are not article text."""
@@ -497,8 +516,14 @@ class ArticleReader:
         og_title = self.page.meta("og:title", "twitter:title")
         page_title = _strip_site_name(self._title_tag(), site_names)
         stripped_og = _strip_site_name(og_title, site_names) if og_title else None
-        references = [ref for ref in (og_title, stripped_og, page_title) if ref]
         candidates = [c for c in self._title_candidates(site_names) if c.text]
+        references = [ref for ref in (og_title, stripped_og, page_title) if ref]
+        sections = self._section_names(
+            {_key(text) for text in (*references, *(c.text for c in candidates))}
+        )
+        references = [ref for ref in references if _key(ref) not in sections]
+        # "Новости" in <h1> over every article: the section's name, not the title
+        candidates.sort(key=lambda c: _key(c.text) in sections)  # stable
         for candidate in candidates:
             if any(_similar(candidate.text, reference) for reference in references):
                 return candidate
@@ -507,6 +532,20 @@ class ArticleReader:
         for reference in references:
             return _Found(reference)
         return None
+
+    def _section_names(self, texts: set[str]) -> set[str]:
+        """Those of ``texts`` that name a list above the article: a link to ``/ru/news/``
+        reads "Новости" (the test on the link text comes first: it is the cheap one)."""
+        lists = _list_urls_above(self.page.url)
+        found = set()
+        for anchor in self.page.root.iter("a"):
+            text = _key("".join(anchor.itertext()))
+            if text not in texts or text in found:
+                continue
+            absolute = self.page.absolute(anchor.get("href"))
+            if absolute and self.page.canonical(absolute) in lists:
+                found.add(text)
+        return found
 
     def _title_tag(self) -> str:
         return self.page.title_tag()
@@ -698,7 +737,7 @@ class ArticleReader:
         return found
 
     def _breadcrumb_category(self) -> _Found | None:
-        for element in self._marked_elements("breadcrumb"):
+        for element in self._marked_elements("crumb"):
             return _category_from_breadcrumbs(element, self.title)
         return None
 
@@ -763,7 +802,7 @@ class ArticleReader:
 
     def _content_image(self, element: etree._Element, body: etree._Element | None) -> str | None:
         if element.tag == "img":
-            src = _image_source(element)
+            src = self._full_size(element) or _image_source(element)
         elif "url(" in element.get("style", ""):
             match = _CSS_URL.search(element.get("style", ""))
             src = match.group(1) if match else None
@@ -782,6 +821,13 @@ class ArticleReader:
         if "/upload/" in absolute or in_body or _is_large(element):
             return None if _is_tiny(element) else safe_url_string(absolute)
         return None
+
+    def _full_size(self, image: etree._Element) -> str | None:
+        """The image file a thumbnail links to (a gallery or lightbox link), if any."""
+        link = next(image.iterancestors("a"), None)
+        href = link.get("href") if link is not None else None
+        absolute = self.page.absolute(href)
+        return href if absolute and _is_image_file(absolute) else None
 
     def _links_elsewhere(self, element: etree._Element) -> bool:
         """An image inside a link to another page (a card thumbnail), not to a file."""
@@ -888,15 +934,18 @@ def _meta_line(element: etree._Element, root: etree._Element) -> etree._Element:
     return node
 
 
-def _list_urls_above(url: str) -> set[str]:
+@functools.lru_cache(maxsize=256)
+def _list_urls_above(url: str) -> frozenset[str]:
     """Canonical URLs of the directories above an article URL (its lists), except ``/``."""
     parts = urlsplit(url)
     segments = [s for s in parts.path.split("/") if s]
     base = f"{parts.scheme}://{parts.netloc}/"
-    return {canonical_url(base + "/".join(segments[:n]) + "/") for n in range(1, len(segments))}
+    return frozenset(
+        canonical_url(base + "/".join(segments[:n]) + "/") for n in range(1, len(segments))
+    )
 
 
-def _is_back_link(anchor: etree._Element, lists: set[str], page: ParsedPage) -> bool:
+def _is_back_link(anchor: etree._Element, lists: frozenset[str], page: ParsedPage) -> bool:
     """ "Возврат к списку" and friends, or a short link up to the article's list."""
     text = inline_text(anchor)
     if _BACK_LINK.match(text):
@@ -918,6 +967,28 @@ def _is_meta_only(paragraph: str, values: list[str]) -> bool:
     if _BACK_LINK.match(rest.strip()):
         return True
     return not _SEPARATORS.sub("", rest)
+
+
+def _drop_read_also(kept: list[str]) -> list[str]:
+    """Drop "Читайте также: <title>" lines, and a trailing "read also" block of titles.
+
+    Editors paste links to other articles into the text: a short paragraph starting with
+    the label is such a link wherever it is; a label alone ends the text when only short
+    lines (the linked titles) follow it.
+    """
+    out: list[str] = []
+    for index, paragraph in enumerate(kept):
+        if len(paragraph) <= _READ_ALSO_LINE and _READ_ALSO.match(paragraph):
+            rest = kept[index + 1 :]
+            if (
+                _READ_ALSO.fullmatch(paragraph.rstrip(" :.-—"))
+                and all(len(line) <= _READ_ALSO_LINE for line in rest[: _READ_ALSO_ITEMS + 1])
+                and len(rest) <= _READ_ALSO_ITEMS
+            ):
+                break
+            continue
+        out.append(paragraph)
+    return out
 
 
 def _marked_date(element: etree._Element, is_time: bool) -> tuple[_Found, bool] | None:
@@ -1037,7 +1108,12 @@ def _labelled_views(element: etree._Element) -> Iterator[_Found]:
 
 
 def _category_text(element: etree._Element) -> _Found | None:
-    """A category-marked element's text when it is short and not a date."""
+    """A category-marked element's text when it is short and not a date.
+
+    A block holding headings or other blocks is a page section, not a rubric label.
+    """
+    if next(element.iterdescendants(*_HEADINGS, "p", "ul", "ol", "table"), None) is not None:
+        return None
     text = inline_text(element)
     if 2 <= len(text) <= _SHORT_TEXT and any(c.isalpha() for c in text) and not find_date(text):
         return _Found(text, element)
@@ -1078,6 +1154,10 @@ def _similar(candidate: str, reference: str) -> bool:
         return True
     shorter, longer = sorted((a, b), key=len)
     return len(shorter) >= 0.6 * len(longer) and longer.startswith(shorter)
+
+
+def _key(text: str) -> str:
+    return normalize_space(text).casefold()
 
 
 def _title_key(text: str) -> str:

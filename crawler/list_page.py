@@ -17,12 +17,18 @@ Article links
          a list), and the group with the most distinct URLs wins. A URL counts double when
          one of its links looks like a title (in a heading, ``<b>``/``<strong>``, a
          ``*title*``/``*name*`` class, or 15+ characters of text), so the picture or
-         title links of cards beat the repeated rubric links in the same cards.
+         title links of cards beat the repeated rubric links in the same cards. A URL
+         linked from places far apart (the smallest block holding its links holds 3+ other
+         URLs: a section tab that is also each card's rubric) does not count, and every
+         item showing more than its links (a date, a teaser, a picture) adds one, so a bar
+         of section tabs (``/news/society/``) loses to the news items below it.
 
        Each item contributes one URL: its title-like link, else its most frequent one
        (a rubric link or an "also read" link inside a card is not the item's article).
        Title-like candidate links elsewhere in the block around the items (the parent
-       of their common ancestor: a featured first item with its own markup) are added.
+       of their common ancestor: a featured first item with its own markup) are added
+       when their URL has the shape of the items' URLs (path depth and query keys), so
+       the rubric link beside a featured item is not.
     4. No group of two or more items: all candidates outside chrome and side blocks; and
        when there are none, all candidates.
 
@@ -34,17 +40,24 @@ Next page
     ``<link|a rel="next">``; a link whose class (or its parent's) has the word ``next``
     (``a.modern-page-next``, ``li.bx-pag-next a``, ``.pagination__next``...); a link whose
     text is a "next" word (След., Следующая, Далее, Вперёд, Next, Келесі) or an arrow
-    (›, →, > before »). Class and text matches count only inside a pager (a pagination
-    block, or a link to a ``PAGEN``/``nav-x=page-n`` URL), so "Далее" (read more) links in
-    items and slider arrows are ignored; "Конец"/"End"/"Last" and ``»»`` never count.
+    (›, →, > before »), or a "Показать ещё"/"Load more" link. Class and text matches count
+    only inside a pager (a pagination block, or a link to a ``PAGEN``/``nav-x=page-n``
+    URL), so "Далее" (read more) links in items and slider arrows are ignored;
+    "Конец"/"End"/"Last" and ``»»`` never count. Then AJAX "load more" buttons: a
+    ``data-*`` attribute holding a pagination URL (``<a class="btn-more"
+    data-url="?PAGEN_1=2">``, ``<div data-next-page="/news/?PAGEN_1=2">``); the loader
+    fetches that URL, a whole page.
     Last resort, numbering: among pager links, page current+1, where the current page
     comes from the URL or the pager's highlighted number (``<b>``, ``.bx-active``,
     ``.modern-page-current``, ``.active``, ``.current``). A bare list URL whose pager
     highlights a number above 1 uses reverse numbering (``bDescPageNumbering``): the next
     page is current-1. The page's own next link is always trusted over counting, so
     reverse numbering works whenever the pager has one. A link back to the current page
-    (or to another host) is not usable: the last page has no next. The result is
-    canonical (``?PAGEN_1=1`` becomes the bare list URL).
+    (or to another host) is not usable: the last page has no next. Among several links
+    of one stage: outside side blocks first, then those paging on the parameter the
+    current URL pages on (``?PAGEN_2=2`` → ``PAGEN_2=3``, not the ``PAGEN_1`` pager of an
+    announcements block above), then the pager nearest the end of the list's items. The
+    result is canonical (``?PAGEN_1=1`` becomes the bare list URL).
 
 Page type
     :func:`is_list_page` asks :func:`crawler.article_page.classify_page`, which weighs
@@ -55,7 +68,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, unquote, urlsplit
 
@@ -92,6 +105,18 @@ _NEXT_WORDS = frozenset(
         "келесі",
         "келесі бет",
         "келесi",
+        "показать ещё",
+        "показать еще",
+        "загрузить ещё",
+        "загрузить еще",
+        "ещё новости",
+        "еще новости",
+        "больше новостей",
+        "load more",
+        "show more",
+        "more news",
+        "тағы көрсету",
+        "көбірек көрсету",
     }
 )
 _LAST_WORDS = frozenset({"конец", "последняя", "end", "last", "соңы", "соңғы", "соңына"})
@@ -101,6 +126,12 @@ _TRIM = " .:»›→>«‹←<|\u00a0"
 _CURRENT_CLASS = re.compile(r"(?:^|[-_\s])(?:active|current|selected|cur)(?:$|[-_\s])", re.I)
 _PAGER_HINT = re.compile(r"pagen_|showall_|nav-|page-", re.IGNORECASE)
 _PAGE_VALUE = re.compile(r"^page-(\d+)$", re.IGNORECASE)
+#: Elements with a ``data-*`` attribute that may hold a URL (``data-url``, ``data-next-page``).
+_DATA_URL_XPATH = (
+    "//*[@*[starts-with(name(), 'data-') and (contains(name(), 'url') or contains(name(), "
+    "'href') or contains(name(), 'next') or contains(name(), 'link') or contains(name(), "
+    "'page'))]]"
+)
 _SEF_PAGE = re.compile(r"/(?:nav-[\w-]+/)?page-(\d+)/?$", re.IGNORECASE)
 
 
@@ -180,8 +211,11 @@ def list_items(page: ParsedPage, list_url: str | None = None) -> ListItems:
 
 
 def has_pager(page: ParsedPage) -> bool:
-    """True when the page has pagination links outside side blocks."""
-    return any(not page.flags.get(anchor, 0) & ASIDE for anchor, _url in _pager_anchors(page))
+    """True when the page has pagination links (or a "load more" button) outside side blocks."""
+    return any(
+        not page.flags.get(anchor, 0) & ASIDE
+        for anchor, _url in [*_pager_anchors(page), *_load_more_next(page)]
+    )
 
 
 def candidate_links(page: ParsedPage, section: Section) -> list[_Link]:
@@ -236,6 +270,7 @@ def _find_list(page: ParsedPage, links: list[_Link]) -> ListItems:
     if len(items) < 2:
         return ListItems()
     chosen = {_primary_url(item_links) for item_links in items.values()}
+    shapes = {_url_shape(url) for url in chosen}
     container = common_ancestor(items)
     if container is not None and container.getparent() is not None:
         container = container.getparent()  # the list block and its siblings (a featured item)
@@ -245,9 +280,21 @@ def _find_list(page: ParsedPage, links: list[_Link]) -> ListItems:
         if link.url in chosen:
             urls.append(link.url)
         elif link.element not in item_of and _is_inside(link.element, container):
-            if _is_title_like(link.element):
+            if _is_title_like(link.element) and _url_shape(link.url) in shapes:
                 urls.append(link.url)
     return ListItems(urls=_unique(urls), elements=list(items))
+
+
+def _url_shape(url: str) -> tuple[int, tuple[str, ...]]:
+    """Path depth and query keys: the articles of one list share them.
+
+    ``/news/detail/8841/`` and ``/news/detail/8840/`` match; the rubric ``/news/society/``
+    beside a featured item does not (a slug beside numeric ids does: ``/news/forum/``).
+    """
+    parts = urlsplit(url)
+    depth = len([s for s in parts.path.split("/") if s])
+    keys = tuple(sorted({key.lower() for key, _value in parse_qsl(parts.query)}))
+    return depth, keys
 
 
 def _is_inside(element: etree._Element, container: etree._Element | None) -> bool:
@@ -291,8 +338,26 @@ def _repeated_items(page: ParsedPage, links: list[_Link]) -> dict[etree._Element
         groups[_tag_path(item, paths)].setdefault(item, []).append(link)
     if not groups:
         return {}
-    best = max(groups.values(), key=_group_score)
+    dispersed = _dispersed_urls(links, urls_under)
+    best = max(groups.values(), key=lambda items: _group_score(items, dispersed))
     return best if len(_distinct(best)) >= 2 else {}
+
+
+def _dispersed_urls(links: list[_Link], urls_under: dict[etree._Element, set[str]]) -> set[str]:
+    """URLs linked from places far apart: the smallest block holding all their links also
+    holds 3+ other URLs. Rubric and section-filter links (a tab bar and the rubric line of
+    each card) are; an article's picture and title links in one card are not.
+    """
+    places: dict[str, list[etree._Element]] = defaultdict(list)
+    for link in links:
+        places[link.url].append(link.element)
+    dispersed = set()
+    for url, elements in places.items():
+        if len(elements) > 1:
+            block = common_ancestor(elements)
+            if block is not None and len(urls_under[block]) > 3:
+                dispersed.add(url)
+    return dispersed
 
 
 def _tag_path(element: etree._Element, memo: dict[etree._Element, str]) -> str:
@@ -308,11 +373,26 @@ def _tag_path(element: etree._Element, memo: dict[etree._Element, str]) -> str:
     return path
 
 
-def _group_score(items: dict[etree._Element, list[_Link]]) -> int:
+def _group_score(items: dict[etree._Element, list[_Link]], dispersed: set[str]) -> int:
+    """Distinct URLs plus title-like ones (dispersed URLs, rubrics and filters, do not
+    count) plus the items that show more than their links: a date, a teaser, a picture.
+    A bar of section tabs is links only; news items carry a date.
+    """
     title_like = {
         link.url for links in items.values() for link in links if _is_title_like(link.element)
     }
-    return len(_distinct(items)) + len(title_like)
+    with_content = sum(1 for item, links in items.items() if _has_own_content(item, links))
+    return len(_distinct(items) - dispersed) + len(title_like - dispersed) + with_content
+
+
+def _has_own_content(item: etree._Element, links: list[_Link]) -> bool:
+    """The item holds text outside its links, or a picture."""
+    if item.tag == "a":
+        return False
+    link_text = sum(len(normalize_space("".join(link.element.itertext()))) for link in links)
+    if len(normalize_space("".join(item.itertext()))) > link_text:
+        return True
+    return next(item.iter("img"), None) is not None
 
 
 def _is_title_like(anchor: etree._Element) -> bool:
@@ -351,16 +431,39 @@ def next_page_url(page: ParsedPage, selectors: Selectors) -> str | None:
         lambda: _class_next(page),
         lambda: _text_next(page, strong=True),
         lambda: _text_next(page, strong=False),
+        lambda: _load_more_next(page),
         lambda: _numbered_next(page),
     )
     for stage in stages:
         usable = [
             (element, url) for element, url in stage() if _is_usable_next(page, url, current, host)
         ]
+        if len(usable) > 1:
+            usable.sort(key=_next_preference(page))  # stable: page order
         if usable:
-            usable.sort(key=lambda pair: _in_side_block(page, pair[0]))  # stable: page order
             return page.canonical(usable[0][1])
     return None
+
+
+def _next_preference(page: ParsedPage) -> Callable[[_Candidate], tuple[bool, bool, int]]:
+    """Sort key among several next links: outside side blocks first; then links that page
+    on the parameter the current URL pages on (``PAGEN_2`` when another paged block comes
+    first); then the pager nearest the end of the list's items.
+    """
+    own = _page_number(page.url)
+    items = list_items(page).elements
+    list_end = max((page.subtree_end(item) for item in items), default=None)
+
+    def key(candidate: _Candidate) -> tuple[bool, bool, int]:
+        element, url = candidate
+        found = _page_number(url)
+        other_key = own is not None and (found is None or found[0] != own[0])
+        distance = 0
+        if list_end is not None and element is not None:
+            distance = abs(page.order.get(element, 0) - list_end)
+        return _in_side_block(page, element), other_key, distance
+
+    return key
 
 
 _Candidate = tuple[etree._Element | None, str]
@@ -461,6 +564,27 @@ def _text_next(page: ParsedPage, strong: bool) -> list[_Candidate]:
         elif not strong and label in _WEAK_ARROWS:
             weak.append((anchor, absolute))
     return found or weak
+
+
+def _load_more_next(page: ParsedPage) -> list[_Candidate]:
+    """ "Показать ещё" buttons: a ``data-*`` attribute holding the next page's URL.
+
+    ``<a class="btn-more" data-url="?PAGEN_1=2">``, ``<div data-next-page="/news/?PAGEN_1=2">``:
+    the AJAX loader fetches that URL, which serves the next page as a whole. Only values
+    that are pagination URLs count (computed once per page).
+    """
+    if "load_more" not in page.memo:
+        found: list[_Candidate] = []
+        for element in page.root.xpath(_DATA_URL_XPATH):
+            for name, value in element.attrib.items():
+                if not name.startswith("data-") or not _PAGER_HINT.search(value):
+                    continue
+                absolute = page.absolute(value)
+                if absolute and is_pagination_url(absolute):
+                    found.append((element, absolute))
+                    break
+        page.memo["load_more"] = found
+    return page.memo["load_more"]
 
 
 def _page_number(url: str) -> tuple[str, int] | None:

@@ -17,8 +17,11 @@ Regions
     with the kinds of page furniture it sits in (a flag is inherited by descendants):
 
     * ``CHROME`` - site header and footer (``<header>``/``<footer>`` outside ``<article>``
-      and ``<main>``, or classes such as ``header``, ``site-footer``, ``b-header``), ``<nav>``,
-      menus, breadcrumbs, language switchers, search boxes, logos;
+      and ``<main>`` unless their class names the block they head, ``entry-header``,
+      ``news-detail__footer``; or classes such as ``header``, ``site-footer``,
+      ``b-header``), ``<nav>``,
+      menus, breadcrumbs (``breadcrumbs``, ``crumbs``), language switchers, search boxes,
+      logos, cookie banners;
     * ``ASIDE`` - ``<aside>``, sidebars and side columns, "popular"/"related"/"similar"/
       "other news"/"read also" blocks, banners and ads;
     * ``SOCIAL`` - share buttons, social links, likes, comments, subscription and print
@@ -28,15 +31,18 @@ Regions
     * ``DROPPED`` - scripts, styles, forms, buttons, iframes, SVG.
 
     Classes and ids are matched as words (split on ``-``/``_``) or, for unambiguous
-    stems such as ``menu``, ``sidebar``, ``breadcrumb``, ``popular``, ``share``, as
+    stems such as ``menu``, ``sidebar``, ``crumb``, ``popular``, ``share``, as
     substrings. ``page-header`` (a title block in Bootstrap themes), ``news-header`` and
     other ``*-header`` blocks inside content are *not* chrome. Classes on ``<html>`` and
     ``<body>`` and state modifiers (``has-sidebar``, ``with-menu``, ``is-...``, ``no-...``)
-    describe the layout, not a region, and are ignored.
+    describe the layout, not a region, and are ignored. An element that also has a
+    whole class or id naming the main content (``main``, ``content``, ``workarea``...) is
+    never chrome or a side block itself (Aspro: ``<div class="main banner-auto">``).
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Collection, Iterable
 from typing import Any
@@ -240,7 +246,7 @@ _IN_CONTENT = 64
 
 _SUBSTRINGS: tuple[tuple[int, tuple[str, ...]], ...] = (
     (PAGER, ("pagination", "pager", "pagenav", "page-nav", "page_nav", "modern-page")),
-    (CHROME, ("menu", "breadcrumb", "navbar", "topbar", "copyright", "logo")),
+    (CHROME, ("menu", "crumb", "navbar", "topbar", "copyright", "logo", "cookie")),
     (
         ASIDE,
         (
@@ -289,6 +295,24 @@ _WORDS: tuple[tuple[int, frozenset[str]], ...] = (
 _HEADER_FOOTER = re.compile(
     r"^(?:(?:site|main|top|bottom|global|page-footer|[a-z])[-_]+)?(?:header|footer)(?:[-_].*)?$"
 )
+#: Whole class/id tokens naming the page's main content: they cancel the chrome and side
+#: flags of the element's other tokens (Aspro themes wrap the whole page in
+#: ``<div class="main banner-auto">``, where ``banner`` is a layout option).
+_CONTENT_TOKENS = frozenset(
+    {
+        "main",
+        "content",
+        "main-content",
+        "main_content",
+        "maincontent",
+        "page-content",
+        "page_content",
+        "content-main",
+        "workarea",
+        "work-area",
+    }
+)
+_QUALIFIED_HEADER = re.compile(r"^[a-z0-9]+(?:[-_]+[a-z0-9]+)*[-_]+(?:header|footer)$")
 _MODIFIER = re.compile(r"^(?:has|with|no|is|js)[-_]")
 _WORD_SPLIT = re.compile(r"[-_]+")
 _TAG_FLAGS = {"nav": CHROME, "aside": ASIDE}
@@ -314,25 +338,46 @@ def class_flags(value: str) -> int:
                 flags |= flag
         if _HEADER_FOOTER.match(token):
             flags |= CHROME
+    if flags & (CHROME | ASIDE) and _CONTENT_TOKENS.intersection(value.lower().split()):
+        flags &= ~(CHROME | ASIDE)
     if len(_class_cache) < 20000:
         _class_cache[value] = flags
     return flags
 
 
-def _tag_flags(tag: str, inherited: int) -> int:
-    """Flags the tag alone implies (``<nav>``, ``<aside>``, page-level ``<header>``...)."""
+def _tag_flags(tag: str, inherited: int, classes: str | None = None) -> int:
+    """Flags the tag implies (``<nav>``, ``<aside>``, page-level ``<header>``...).
+
+    A ``<header>``/``<footer>`` whose class names what it heads (``entry-header``,
+    ``news-detail__footer``; not ``site-header``) belongs to that block, not to the page.
+    """
     if tag in ("header", "footer"):
-        return 0 if inherited & _IN_CONTENT else CHROME
+        if inherited & _IN_CONTENT or (classes and _names_a_block(classes)):
+            return 0
+        return CHROME
     if tag in ("article", "main"):
         return _IN_CONTENT
     return _TAG_FLAGS.get(tag, 0)
+
+
+@functools.lru_cache(maxsize=1024)
+def _names_a_block(classes: str) -> bool:
+    """A class such as ``entry-header`` or ``post__footer``: the header of a content block."""
+    for token in classes.lower().split():
+        if (
+            _QUALIFIED_HEADER.match(token)
+            and not _HEADER_FOOTER.match(token)
+            and not token.startswith(("page", "layout", "wrapper"))  # <header class="page-header">
+        ):
+            return True
+    return False
 
 
 def _own_flags(element: etree._Element, inherited: int) -> int:
     tag = element.tag
     if tag in DROPPED_TAGS:
         return DROPPED
-    flags = _tag_flags(tag, inherited)
+    flags = _tag_flags(tag, inherited, element.get("class"))
     if tag in ("html", "body"):
         return flags
     classes, ident = element.get("class"), element.get("id")
@@ -397,7 +442,7 @@ class ParsedPage:
                 flags[element] = inherited | DROPPED
                 continue
             if tag in _SPECIAL_TAGS:
-                inherited |= _tag_flags(tag, inherited)
+                inherited |= _tag_flags(tag, inherited, element.get("class"))
             classes, ident = element.get("class"), element.get("id")
             if classes or ident:
                 if classes:
