@@ -232,6 +232,20 @@ def section_prefix(start_url: str) -> str:
     return f"{scheme}://{_normal_netloc(scheme, parts.netloc)}{_section_path(start_url)}"
 
 
+def on_start_host(url: str, start_url: str) -> str:
+    """``url`` with the start URL's scheme and host when it names the same site with or
+    without ``www.`` or over the other scheme, so one article has one key."""
+    parts, start = urlsplit(url), urlsplit(start_url)
+    if _host(parts.netloc) != _host(start.netloc):
+        return url
+    scheme = start.scheme.lower()
+    same = (parts.scheme.lower(), _normal_netloc(parts.scheme.lower(), parts.netloc))
+    wanted = (scheme, _normal_netloc(scheme, start.netloc))
+    if same == wanted:
+        return url
+    return urlunsplit((*wanted, parts.path, parts.query, parts.fragment))
+
+
 def in_section(url: str, start_url: str) -> bool:
     """True when ``url`` is on the start URL's host, under its directory."""
     return Section(start_url).contains(url)

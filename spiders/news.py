@@ -34,7 +34,7 @@ from crawler.items import ScrapedArticle
 from crawler.list_page import extract_list_page
 from crawler.site_profiles import PROFILES, selectors_for_url
 from crawler.storage import ArchiveStore, utc_now
-from crawler.urls import canonical_url, in_section, looks_like_article_url
+from crawler.urls import canonical_url, in_section, looks_like_article_url, on_start_host
 
 
 def split_urls(value: str | Iterable[str] | None) -> list[str]:
@@ -158,6 +158,7 @@ class NewsSpider(scrapy.Spider):
         self.crawler.stats.inc_value("news/article_links", len(page.article_urls))
         new = 0
         for url in page.article_urls:
+            url = on_start_host(url, start_url)
             if url in self.scheduled or not in_section(url, start_url):
                 continue
             if url in self.known:
@@ -166,13 +167,14 @@ class NewsSpider(scrapy.Spider):
             new += 1
             yield self.article_request(url, start_url)
         self.crawler.stats.inc_value("news/article_links_new", new)
-        if not page.next_url or not in_section(page.next_url, start_url):
+        next_url = page.next_url and on_start_host(page.next_url, start_url)
+        if not next_url or not in_section(next_url, start_url):
             self.walks_completed.add(start_url)
             return
         if not (self.full or new or start_url not in self.walked):
             self.logger.info("Nothing new on %s: stop walking this list", response.url)
             return
-        yield self.list_request(page.next_url, start_url)
+        yield self.list_request(next_url, start_url)
 
     def list_failed(self, failure: Failure) -> Iterator[Request]:
         request = failure.request
@@ -233,6 +235,7 @@ class NewsSpider(scrapy.Spider):
         self, entries: list[tuple[str, str | None]], start_url: str
     ) -> Iterator[Request]:
         for url, lastmod in entries:
+            url = on_start_host(url, start_url)
             if url in self.scheduled or not looks_like_article_url(url, start_url):
                 continue
             if url in self.known and not self.changed_since_fetch(url, lastmod):

@@ -9,6 +9,7 @@ from crawler.urls import (
     in_section,
     is_pagination_url,
     looks_like_article_url,
+    on_start_host,
     section_prefix,
 )
 
@@ -191,3 +192,20 @@ def test_require_section_false_keeps_other_rules() -> None:
     assert looks_like_article_url("https://assembly.kz/news/seminar/", LIST, require_section=False)
     assert not looks_like_article_url("https://assembly.kz/news/rss/", LIST, require_section=False)
     assert not looks_like_article_url("https://other.kz/news/x/", LIST, require_section=False)
+
+
+@pytest.mark.parametrize(
+    ("url", "start", "expected"),
+    [
+        ("https://www.a.kz/ru/news/x/", "https://a.kz/ru/news/", "https://a.kz/ru/news/x/"),
+        (
+            "http://a.kz/ru/news/x/?y=1",
+            "https://www.a.kz/ru/news/",
+            "https://www.a.kz/ru/news/x/?y=1",
+        ),
+        ("https://a.kz:443/ru/news/x/", "https://a.kz/ru/news/", "https://a.kz:443/ru/news/x/"),
+        ("https://b.kz/ru/news/x/", "https://a.kz/ru/news/", "https://b.kz/ru/news/x/"),
+    ],
+)
+def test_on_start_host(url, start, expected):
+    assert on_start_host(url, start) == expected
