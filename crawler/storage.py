@@ -24,9 +24,9 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import time
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 import sqlite_utils
@@ -50,6 +50,11 @@ ARTICLE_COLUMNS: dict[str, type] = {
     "version": int,
     "lastmod": str,
 }
+
+_ARTICLE_FIELDS = tuple(f.name for f in fields(Article))
+
+#: Rows per INSERT statement when saving a batch (see ``ArchiveStore._insert``).
+ROWS_PER_STATEMENT = 500
 
 #: How long a reader or writer waits for a lock held by another connection.
 BUSY_TIMEOUT_MS = 10_000
@@ -87,7 +92,9 @@ class StorageError(Exception):
 
 def utc_now() -> str:
     """Current UTC time as ISO 8601 with seconds, e.g. ``2026-11-25T22:30:00Z``."""
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    # time.strftime, not datetime.strftime: the latter looks ``time`` up through the
+    # import system on every call, ~60 µs right after a page parse (cold CPU caches).
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
 
 
 @dataclass
@@ -278,17 +285,48 @@ class ArchiveStore:
                      "crawl_id": crawl_id}
                 )
         try:
-            with self.db.conn:
-                self.db["articles"].upsert_all(rows, pk="url")
-                if versions:
-                    self.db["article_versions"].insert_all(versions, pk=("url", "version"))
-                if views:
-                    self.db["view_counts"].insert_all(views, pk=("url", "seen_at"), replace=True)
+            # atomic(), not ``with conn``: sqlite-utils commits each call on its own
+            # unless a transaction is open (that made 4 commits per batch, not one).
+            with self.db.atomic():
+                self._insert("articles", rows, upsert_on="url")
+                self._insert("article_versions", versions)
+                self._insert("view_counts", views, verb="INSERT OR REPLACE")
                 if crawl_id is not None:
                     self._resolve_failures(list(latest), crawl_id)
         except sqlite3.DatabaseError as exc:
             raise StorageError(f"cannot write to {self.path}: {exc}") from exc
         return counts
+
+    def _insert(
+        self, table: str, rows: list[dict], verb: str = "INSERT", upsert_on: str | None = None
+    ) -> None:
+        """Write ``rows`` (dicts with the same keys) in as few statements as SQLite allows.
+
+        What ``upsert_all`` / ``insert_all(replace=True)`` / ``insert_all`` do, without
+        their per-value Python work, and in statements of up to :data:`ROWS_PER_STATEMENT`
+        rows instead of 71: the FTS5 index does work per statement (one statement per
+        row, as ``executemany`` runs them, doubles its cost).
+        """
+        if not rows:
+            return
+        columns = list(rows[0])
+        names = ", ".join(_quote(c) for c in columns)
+        tail = ""
+        if upsert_on is not None:
+            updates = ", ".join(
+                f"{_quote(c)} = excluded.{_quote(c)}" for c in columns if c != upsert_on
+            )
+            tail = f" ON CONFLICT({_quote(upsert_on)}) DO UPDATE SET {updates}"
+        limit = self.db.conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+        per_statement = max(1, min(ROWS_PER_STATEMENT, limit // len(columns)))
+        one = "(" + ", ".join("?" * len(columns)) + ")"
+        for start in range(0, len(rows), per_statement):
+            chunk = rows[start : start + per_statement]
+            values = ", ".join([one] * len(chunk))
+            self.db.conn.execute(
+                f"{verb} INTO {_quote(table)} ({names}) VALUES {values}{tail}",
+                [row[c] for row in chunk for c in columns],
+            )
 
     def _current_rows(self, urls: list[str]) -> dict[str, dict]:
         found: dict[str, dict] = {}
@@ -364,8 +402,13 @@ class ArchiveStore:
         return cursor.rowcount
 
 
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
 def _article_row(article: Article, old: dict | None, lastmod: str | None) -> dict:
-    row = asdict(article)
+    # Not dataclasses.asdict: it deep-copies every value, at 10x the cost.
+    row = {name: getattr(article, name) for name in _ARTICLE_FIELDS}
     fetched_at = row.pop("fetched_at")
     row["image_urls"] = json.dumps(article.image_urls, ensure_ascii=False)
     row["first_seen"] = old["first_seen"] if old else fetched_at

@@ -1,0 +1,1 @@
+"""Benchmarks of the crawler against the local fixture site (``python -m bench.run``)."""
