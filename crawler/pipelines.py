@@ -98,10 +98,17 @@ class SQLitePipeline:
                 self.flush()
         return item
 
-    def fetch_failed(self, url: str, page: str, kind: str, status: int | None,
-                     error: str) -> None:
-        self.failures.append({"url": url, "page": page, "kind": kind, "status": status,
-                              "error": error, "failed_at": utc_now()})
+    def fetch_failed(self, url: str, page: str, kind: str, status: int | None, error: str) -> None:
+        self.failures.append(
+            {
+                "url": url,
+                "page": page,
+                "kind": kind,
+                "status": status,
+                "error": error,
+                "failed_at": utc_now(),
+            }
+        )
 
     def url_redirected(self, alias: str, url: str) -> None:
         self.aliases[alias] = url
@@ -138,8 +145,7 @@ class SQLitePipeline:
         figures = self.figures()
         verdict = assess(figures, reason)
         if reason == "finished":
-            self.store.record_completed_walks(getattr(spider, "walks_completed", ()),
-                                              self.crawl_id)
+            self.store.record_completed_walks(getattr(spider, "walks_completed", ()), self.crawl_id)
         figures["summary"] = "; ".join(verdict.reasons) or None
         try:
             self.store.finish_crawl(self.crawl_id, verdict.status, verdict.exit_code, figures)

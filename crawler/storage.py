@@ -251,8 +251,7 @@ class ArchiveStore:
     def retryable_failures(self) -> list[str]:
         """URLs whose last fetch failed with a temporary error and is not resolved."""
         sql = (
-            "SELECT DISTINCT url FROM failures WHERE resolved_at IS NULL AND retry = 1 "
-            "ORDER BY url"
+            "SELECT DISTINCT url FROM failures WHERE resolved_at IS NULL AND retry = 1 ORDER BY url"
         )
         return [row[0] for row in self.db.execute(sql)]
 
@@ -281,8 +280,12 @@ class ArchiveStore:
                 versions.append(_version_row(article, row["version"], crawl_id))
             if article.views is not None and (old is None or old["views"] != article.views):
                 views.append(
-                    {"url": url, "seen_at": article.fetched_at, "views": article.views,
-                     "crawl_id": crawl_id}
+                    {
+                        "url": url,
+                        "seen_at": article.fetched_at,
+                        "views": article.views,
+                        "crawl_id": crawl_id,
+                    }
                 )
         try:
             # atomic(), not ``with conn``: sqlite-utils commits each call on its own
@@ -372,16 +375,21 @@ class ArchiveStore:
 
     def record_completed_walks(self, start_urls: Iterable[str], crawl_id: int | None) -> None:
         """Remember that these lists were walked to the end by a finished crawl."""
-        rows = [{"start_url": u, "completed_at": utc_now(), "crawl_id": crawl_id}
-                for u in start_urls]
+        rows = [
+            {"start_url": u, "completed_at": utc_now(), "crawl_id": crawl_id} for u in start_urls
+        ]
         if rows:
             with self.db.conn:
                 self.db["list_walks"].upsert_all(rows, pk="start_url")
 
     def start_crawl(self, arguments: dict, pid: int) -> int:
         """Insert a ``crawls`` row with status ``running`` and return its id."""
-        row = {"started_at": utc_now(), "status": "running", "pid": pid,
-               "arguments": json.dumps(arguments, ensure_ascii=False)}
+        row = {
+            "started_at": utc_now(),
+            "status": "running",
+            "pid": pid,
+            "arguments": json.dumps(arguments, ensure_ascii=False),
+        }
         with self.db.conn:
             return self.db["crawls"].insert(row).last_pk
 

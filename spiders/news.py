@@ -34,7 +34,7 @@ from crawler.items import ScrapedArticle
 from crawler.list_page import extract_list_page
 from crawler.site_profiles import PROFILES, selectors_for_url
 from crawler.storage import ArchiveStore, utc_now
-from crawler.urls import canonical_url, in_section, looks_like_article_url, on_start_host
+from crawler.urls import Section, canonical_url, looks_like_article_url, on_start_host
 
 
 def split_urls(value: str | Iterable[str] | None) -> list[str]:
@@ -82,6 +82,7 @@ class NewsSpider(scrapy.Spider):
         self.stored: set[str] = set()  # article URLs yielded in this run
         self.sitemap_sections: dict[str, list[str]] = defaultdict(list)
         self.sitemap_entries: dict[str, list[tuple[str, str | None]]] = defaultdict(list)
+        self.sections: dict[str, Section] = {}
         #: Start lists walked to their end (or read from the sitemaps) in this run.
         self.walks_completed: set[str] = set()
 
@@ -96,8 +97,9 @@ class NewsSpider(scrapy.Spider):
         profile = PROFILES[settings.get("NEWS_ARCHIVE_PROFILE", "assembly.kz")]
         if not self.start_urls:
             self.start_urls = list(profile.start_urls)
-        self.full = as_bool(self._full_arg if self._full_arg is not None
-                            else settings.getbool("NEWS_ARCHIVE_FULL"))
+        self.full = as_bool(
+            self._full_arg if self._full_arg is not None else settings.getbool("NEWS_ARCHIVE_FULL")
+        )
         refresh = self._refresh_arg
         if refresh is None:
             refresh = settings.getint("NEWS_ARCHIVE_REFRESH_DAYS", 0)
@@ -124,9 +126,16 @@ class NewsSpider(scrapy.Spider):
         for start_url in self.start_urls:
             yield self.list_request(start_url, start_url)
 
+    def in_section(self, url: str, start_url: str) -> bool:
+        """``url`` is on the start list's host, under its directory."""
+        section = self.sections.get(start_url)
+        if section is None:
+            section = self.sections[start_url] = Section(start_url)
+        return section.contains(url)
+
     def section_of(self, url: str) -> str | None:
         """The start list whose section holds ``url``, if any."""
-        return next((s for s in self.start_urls if in_section(url, s)), None)
+        return next((s for s in self.start_urls if self.in_section(url, s)), None)
 
     def list_request(self, url: str, start_url: str) -> Request:
         return Request(
@@ -159,7 +168,7 @@ class NewsSpider(scrapy.Spider):
         new = 0
         for url in page.article_urls:
             url = on_start_host(url, start_url)
-            if url in self.scheduled or not in_section(url, start_url):
+            if url in self.scheduled or not self.in_section(url, start_url):
                 continue
             if url in self.known:
                 self.scheduled.add(url)
@@ -168,7 +177,7 @@ class NewsSpider(scrapy.Spider):
             yield self.article_request(url, start_url)
         self.crawler.stats.inc_value("news/article_links_new", new)
         next_url = page.next_url and on_start_host(page.next_url, start_url)
-        if not next_url or not in_section(next_url, start_url):
+        if not next_url or not self.in_section(next_url, start_url):
             self.walks_completed.add(start_url)
             return
         if not (self.full or new or start_url not in self.walked):
@@ -199,8 +208,13 @@ class NewsSpider(scrapy.Spider):
         self.sitemap_sections[host].append(start_url)
         if first:
             robots = f"{parts.scheme}://{host}/robots.txt"
-            yield Request(robots, callback=self.parse_robots, errback=self.sitemap_failed,
-                          cb_kwargs={"host": host}, dont_filter=True)
+            yield Request(
+                robots,
+                callback=self.parse_robots,
+                errback=self.sitemap_failed,
+                cb_kwargs={"host": host},
+                dont_filter=True,
+            )
         else:
             self.walks_completed.add(start_url)
             yield from self.sitemap_article_requests(self.sitemap_entries[host], start_url)
@@ -210,8 +224,12 @@ class NewsSpider(scrapy.Spider):
         if not sitemaps:
             sitemaps = [f"{urlsplit(response.url).scheme}://{host}/sitemap.xml"]
         for url in sitemaps:
-            yield Request(url, callback=self.parse_sitemap, errback=self.sitemap_failed,
-                          cb_kwargs={"host": host})
+            yield Request(
+                url,
+                callback=self.parse_sitemap,
+                errback=self.sitemap_failed,
+                cb_kwargs={"host": host},
+            )
 
     def parse_sitemap(self, response: Response, host: str) -> Iterator[Request]:
         self.crawler.stats.inc_value("news/sitemaps")
@@ -222,8 +240,12 @@ class NewsSpider(scrapy.Spider):
         if sitemap.type == "sitemapindex":
             for entry in sitemap:
                 if urlsplit(entry["loc"]).netloc == host:
-                    yield Request(entry["loc"], callback=self.parse_sitemap,
-                                  errback=self.sitemap_failed, cb_kwargs={"host": host})
+                    yield Request(
+                        entry["loc"],
+                        callback=self.parse_sitemap,
+                        errback=self.sitemap_failed,
+                        cb_kwargs={"host": host},
+                    )
             return
         entries = [(canonical_url(e["loc"]), e.get("lastmod")) for e in sitemap if "loc" in e]
         self.sitemap_entries[host].extend(entries)
@@ -257,7 +279,7 @@ class NewsSpider(scrapy.Spider):
     def parse_article(self, response: Response, start_url: str) -> Iterator[ScrapedArticle]:
         self.crawler.stats.inc_value("news/article_pages")
         url = canonical_url(response.url)
-        if not in_section(url, start_url):
+        if not self.in_section(url, start_url):
             self.logger.warning("Redirected out of the news section: %s", response.url)
             self.crawler.stats.inc_value("news/off_section")
             return
@@ -273,8 +295,13 @@ class NewsSpider(scrapy.Spider):
             self.logger.warning("Not an article page (%s), not stored: %s", kind, response.url)
             self.crawler.stats.inc_value("news/not_article")
             self.crawler.signals.send_catch_log(
-                signals.fetch_failed, url=url, page="article", kind="not_article",
-                status=response.status, error=f"not an article page ({kind})")
+                signals.fetch_failed,
+                url=url,
+                page="article",
+                kind="not_article",
+                status=response.status,
+                error=f"not an article page ({kind})",
+            )
             return
         self.record_aliases(response, url)
         self.stored.add(url)
@@ -286,8 +313,7 @@ class NewsSpider(scrapy.Spider):
         """Old URLs that redirected here are known from now on."""
         for alias in {canonical_url(u) for u in response.meta.get("redirect_urls", ())}:
             if alias != url:
-                self.crawler.signals.send_catch_log(
-                    signals.url_redirected, alias=alias, url=url)
+                self.crawler.signals.send_catch_log(signals.url_redirected, alias=alias, url=url)
 
     def article_failed(self, failure: Failure) -> Iterator[Request]:
         request = failure.request
@@ -296,8 +322,13 @@ class NewsSpider(scrapy.Spider):
             # sitemaps may hold the article under its allowed URL.
             self.crawler.stats.inc_value("news/robots_forbidden")
             self.crawler.signals.send_catch_log(
-                signals.fetch_failed, url=canonical_url(request.url), page="article", kind="robots",
-                status=None, error="forbidden by robots.txt")
+                signals.fetch_failed,
+                url=canonical_url(request.url),
+                page="article",
+                kind="robots",
+                status=None,
+                error="forbidden by robots.txt",
+            )
             yield from self.use_sitemaps(request.cb_kwargs["start_url"])
             return
         self.crawler.stats.inc_value("news/article_failures")
@@ -313,5 +344,10 @@ class NewsSpider(scrapy.Spider):
             error = f"{failure.type.__name__}: {failure.getErrorMessage()}"
         self.logger.warning("Failed %s: %s", request.url, error)
         self.crawler.signals.send_catch_log(
-            signals.fetch_failed, url=canonical_url(request.url), page=page, kind=kind,
-            status=status, error=error)
+            signals.fetch_failed,
+            url=canonical_url(request.url),
+            page=page,
+            kind=kind,
+            status=status,
+            error=error,
+        )
