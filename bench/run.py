@@ -217,17 +217,7 @@ def budget(results: dict) -> dict | None:
     if "crawl" not in results or "stages" not in results:
         return None
     stage = results["stages"]
-    ours = sum(
-        stage[k]
-        for k in (
-            "list_extraction_us",
-            "article_extraction_us",
-            "routing_us",
-            "normalise_us",
-            "storage_us",
-            "fts_us",
-        )
-    )
+    ours = sum(stage[k] for k in stages.STAGE_KEYS)
     scrapy_us = 1e6 / results["crawl"]["bare_pages_per_s"]
     pages = results["crawl"]["bare_requests"] / max(results["crawl"]["stored_articles"], 1)
     return {
