@@ -257,26 +257,19 @@ class ArchiveStore:
 
     # -- writing -------------------------------------------------------------
 
-    def save_articles(
-        self, articles: Sequence[Article], crawl_id: int | None = None, lastmods: dict | None = None
-    ) -> SaveCounts:
+    def save_articles(self, articles: Sequence[Article], crawl_id: int | None = None) -> SaveCounts:
         """Upsert ``articles`` in one transaction, keeping versions and view history."""
         latest = {a.url: a for a in articles}  # the same URL twice: the last fetch wins
-        lastmods = lastmods or {}
         existing = self._current_rows(list(latest))
         counts = SaveCounts()
         rows, versions, views = [], [], []
         for url, article in latest.items():
             old = existing.get(url)
-            row = _article_row(article, old, lastmods.get(url))
+            change = _change(old, article)
+            setattr(counts, change, getattr(counts, change) + 1)
+            row = _article_row(article, old, change)
             rows.append(row)
-            if old is None:
-                counts.new += 1
-            elif (old["title"], old["body"]) != (article.title, article.body):
-                counts.changed += 1
-            else:
-                counts.unchanged += 1
-            if old is None or row["version"] != old["version"]:
+            if change != "unchanged":
                 versions.append(_version_row(article, row["version"], crawl_id))
             if article.views is not None and (old is None or old["views"] != article.views):
                 views.append(
@@ -414,21 +407,24 @@ def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _article_row(article: Article, old: dict | None, lastmod: str | None) -> dict:
+def _change(old: dict | None, article: Article) -> str:
+    """``new``, ``changed`` (title or body differ from the stored text) or ``unchanged``."""
+    if old is None:
+        return "new"
+    if (old["title"], old["body"]) != (article.title, article.body):
+        return "changed"
+    return "unchanged"
+
+
+def _article_row(article: Article, old: dict | None, change: str) -> dict:
     # Not dataclasses.asdict: it deep-copies every value, at 10x the cost.
     row = {name: getattr(article, name) for name in _ARTICLE_FIELDS}
     fetched_at = row.pop("fetched_at")
     row["image_urls"] = json.dumps(article.image_urls, ensure_ascii=False)
     row["first_seen"] = old["first_seen"] if old else fetched_at
     row["last_seen"] = fetched_at
-    if old is None:
-        row["version"] = 1
-    elif (old["title"], old["body"]) != (article.title, article.body):
-        row["version"] = (old["version"] or 1) + 1
-    else:
-        row["version"] = old["version"] or 1
-    if lastmod:
-        row["lastmod"] = lastmod
+    current = (old["version"] or 1) if old else 0
+    row["version"] = current if change == "unchanged" else current + 1
     return row
 
 
