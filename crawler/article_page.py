@@ -124,6 +124,7 @@ from crawler.text import (
     inline_text,
     normalize_space,
     paragraphs,
+    resolve_href,
 )
 from crawler.urls import canonical_url
 
@@ -538,12 +539,12 @@ class ArticleReader:
         reads "Новости" (the test on the link text comes first: it is the cheap one)."""
         lists = _list_urls_above(self.page.url)
         found = set()
-        for anchor in self.page.root.iter("a"):
+        for anchor in self.page.anchors:
             text = _key("".join(anchor.itertext()))
             if text not in texts or text in found:
                 continue
-            absolute = self.page.absolute(anchor.get("href"))
-            if absolute and self.page.canonical(absolute) in lists:
+            href = anchor.get("href")
+            if href and _links_into(self.page.join_base(href), href, lists):
                 found.add(text)
         return found
 
@@ -579,12 +580,10 @@ class ArticleReader:
         for _level in range(3):
             if area.getparent() is not None:
                 area = area.getparent()
-        start, end = self.page.order.get(area, 0), self.page.subtree_end(area)
         titled = [
             element
-            for element in self.page.classed
-            if start <= self.page.order[element] <= end
-            and _is_title_class(element.get("class", ""))
+            for element in self.page.classed_within(area)
+            if _is_title_class(element.get("class", ""))
         ]
         found = []
         for element in sorted({*titled, *body.iter("h2", "h3")}, key=self._position):
@@ -639,13 +638,8 @@ class ArticleReader:
 
     def _in_scope(self) -> Iterator[etree._Element]:
         """Classed elements inside the meta scope and outside page furniture."""
-        start = self.page.order.get(self.scope, 0)
-        end = self.page.subtree_end(self.scope)
-        for element in self.page.classed:
-            position = self.page.order[element]
-            if position > end:
-                break
-            if position >= start and not self._is_furniture(element):
+        for element in self.page.classed_within(self.scope):
+            if not self._is_furniture(element):
                 yield element
 
     def _collect_classed(self, found: _MetaCandidates) -> None:
@@ -809,10 +803,11 @@ class ArticleReader:
         else:
             return None
         absolute = self.page.absolute(src)
-        if not absolute or _TEMPLATE_ASSET.search(urlsplit(absolute).path):
+        path = urlsplit(absolute).path if absolute else ""
+        if not absolute or _TEMPLATE_ASSET.search(path):
             return None
         marks = element.get("class", "") + " " + element.get("id", "")
-        filename = urlsplit(absolute).path.rpartition("/")[2]
+        filename = path.rpartition("/")[2]
         if _NOT_CONTENT_MARK.search(marks) or _NOT_CONTENT_FILE.search(filename):
             return None
         if self._links_elsewhere(element):
@@ -952,8 +947,15 @@ def _is_back_link(anchor: etree._Element, lists: frozenset[str], page: ParsedPag
         return True
     if len(text) > 40:
         return False
-    href = page.absolute(anchor.get("href"))
-    return bool(href) and page.canonical(href) in lists
+    href = anchor.get("href")
+    return bool(href) and _links_into(page.join_base(href), href, lists)
+
+
+@functools.lru_cache(maxsize=16384)
+def _links_into(base: str, href: str, lists: frozenset[str]) -> bool:
+    """``href`` (joined to ``base``) leads to one of the canonical URLs ``lists``."""
+    absolute = resolve_href(base, href)
+    return bool(absolute) and canonical_url(absolute) in lists
 
 
 def _is_meta_only(paragraph: str, values: list[str]) -> bool:
@@ -1156,7 +1158,10 @@ def _similar(candidate: str, reference: str) -> bool:
     return len(shorter) >= 0.6 * len(longer) and longer.startswith(shorter)
 
 
+@functools.lru_cache(maxsize=16384)
 def _key(text: str) -> str:
+    """``text`` for comparisons: spaces collapsed, case folded (memoised: menu and link
+    texts recur on every page)."""
     return normalize_space(text).casefold()
 
 

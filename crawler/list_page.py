@@ -66,6 +66,7 @@ Page type
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
@@ -82,6 +83,7 @@ from crawler.text import (
     ParsedPage,
     common_ancestor,
     normalize_space,
+    resolve_href,
 )
 from crawler.urls import Section, canonical_url, is_pagination_url
 
@@ -185,14 +187,11 @@ def article_urls(page: ParsedPage, selectors: Selectors) -> list[str]:
     overridden = _override_article_urls(page, selectors.article_links, section)
     if overridden:
         return overridden
-    links = candidate_links(page, section)
-    if not links:
-        return []
-    in_content = [link for link in links if not page.flags[link.element] & _OFF_LIST]
-    listed = _find_list(page, in_content).urls
+    listed = list_items(page).urls  # memoised: the next-page search asks for it too
     if listed:
         return listed
-    return _unique(link.url for link in (in_content or links))
+    links = candidate_links(page, section, skip=_OFF_LIST) or candidate_links(page, section)
+    return _unique(link.url for link in links)
 
 
 def list_items(page: ParsedPage, list_url: str | None = None) -> ListItems:
@@ -204,8 +203,7 @@ def list_items(page: ParsedPage, list_url: str | None = None) -> ListItems:
     """
     key = f"list_items {list_url or page.url}"
     if key not in page.memo:
-        links = candidate_links(page, Section(list_url or page.url))
-        in_content = [link for link in links if not page.flags[link.element] & _OFF_LIST]
+        in_content = candidate_links(page, Section(list_url or page.url), skip=_OFF_LIST)
         page.memo[key] = _find_list(page, in_content)
     return page.memo[key]
 
@@ -218,24 +216,31 @@ def has_pager(page: ParsedPage) -> bool:
     )
 
 
-def candidate_links(page: ParsedPage, section: Section) -> list[_Link]:
-    """Every link on the page that may lead to an article of this list."""
+def candidate_links(page: ParsedPage, section: Section, skip: int = 0) -> list[_Link]:
+    """Every link on the page that may lead to an article of this list, except those in
+    regions flagged ``skip`` (:func:`crawler.text.region_flags`)."""
     links: list[_Link] = []
-    accepted: dict[str, str] = {}
-    for anchor in page.root.iter("a"):
+    key, flags = section.key, page.flags
+    for anchor in page.anchors:
+        if skip and flags[anchor] & skip:
+            continue
         href = anchor.get("href")
-        if not href or section.surely_outside(href):
-            continue
-        absolute = page.absolute(href)
-        if absolute is None:
-            continue
-        url = accepted.get(absolute)
-        if url is None:
-            url = canonical_url(absolute) if section.looks_like_article(absolute) else ""
-            accepted[absolute] = url
-        if url:
-            links.append(_Link(anchor, url))
+        if href and not section.surely_outside(href):  # before the cache: keeps it small
+            url = _candidate_url(key, page.join_base(href), href)
+            if url:
+                links.append(_Link(anchor, url))
     return links
+
+
+@functools.lru_cache(maxsize=16384)
+def _candidate_url(section_key: str, base: str, href: str) -> str:
+    """The canonical URL of ``href`` (joined to ``base``) when it may be an article of the
+    section (:attr:`Section.key`), else "" (memoised: menus and cards recur on every page)."""
+    section = Section.from_key(section_key)
+    absolute = resolve_href(base, href)
+    if absolute is None or not section.looks_like_article(absolute):
+        return ""
+    return canonical_url(absolute)
 
 
 # ---------------------------------------------------------------------- article links
@@ -518,7 +523,7 @@ def _pager_anchors(page: ParsedPage) -> list[tuple[etree._Element, str]]:
     """Links inside a pagination block or to a pagination URL (computed once per page)."""
     if "pager_anchors" not in page.memo:
         found = []
-        for anchor in page.root.iter("a"):
+        for anchor in page.anchors:
             href = anchor.get("href") or ""
             in_block = page.flags.get(anchor, 0) & PAGER
             if not in_block and not _PAGER_HINT.search(href):

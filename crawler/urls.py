@@ -27,6 +27,7 @@ Everything here works on the URL alone (no page content):
 
 from __future__ import annotations
 
+import functools
 import re
 from urllib.parse import SplitResult, unquote, urlsplit, urlunsplit
 
@@ -156,6 +157,9 @@ _NAV_KEY = re.compile(r"^nav-[\w-]+$", re.IGNORECASE)
 _NAV_VALUE = re.compile(r"^(?:page-(?:\d+|all)|size-\d+)(?:-|$)", re.IGNORECASE)
 _SEF_PAGER_PATH = re.compile(r"(?:/nav-[\w-]+)?/page-(?:\d+|all)(?:/size-\d+)?/?$", re.IGNORECASE)
 _DEFAULT_PORTS = {"http": "80", "https": "443"}
+#: An absolute web ``href`` whose host part is plain ASCII, ending at ``/``, ``?``, ``#`` or
+#: the end (no spaces or control characters that ``urlsplit`` would strip first).
+_WEB_HREF = re.compile(r"https?://([A-Za-z0-9._~%!$&'()*+,;=:@\[\]-]*)(?=[/?#]|\Z)")
 
 
 def _query_pairs(query: str) -> list[tuple[str, str, str]]:
@@ -191,8 +195,12 @@ def _normal_netloc(scheme: str, netloc: str) -> str:
     return netloc
 
 
+@functools.lru_cache(maxsize=16384)
 def canonical_url(url: str) -> str:
-    """Return the canonical form of ``url`` (see the module docstring)."""
+    """Return the canonical form of ``url`` (see the module docstring).
+
+    Memoised: the same links (menus, rubrics, pagers) recur on every page of a crawl.
+    """
     parts = urlsplit(url.strip())
     scheme = parts.scheme.lower()
     kept = [
@@ -278,6 +286,16 @@ class Section:
         parts = urlsplit(list_url.strip())
         self.host = _host(parts.netloc)
         self.prefix = _section_path(list_url)
+        #: ``host/prefix/``: equal for equal sections (a key for memoised link tests).
+        self.key = self.host + self.prefix
+
+    @classmethod
+    def from_key(cls, key: str) -> Section:
+        """The section whose :attr:`key` is ``key``."""
+        section = cls.__new__(cls)
+        host, _, rest = key.partition("/")
+        section.host, section.prefix, section.key = host, "/" + rest, key
+        return section
 
     def contains(self, url: str | SplitResult) -> bool:
         """Same host (``www.`` ignored) and a path under the section directory."""
@@ -288,8 +306,13 @@ class Section:
         return path.startswith(self.prefix) or path + "/" == self.prefix
 
     def surely_outside(self, href: str) -> bool:
-        """Cheap test on a raw root-relative ``href`` (``/about/``): outside the section."""
-        if not href.startswith("/") or href.startswith("//"):
+        """Cheap test on a raw ``href``: a root-relative one (``/about/``) outside the
+        section directory, or a plain absolute one on another host (share buttons,
+        counters): no need to resolve it. False when unsure."""
+        if not href.startswith("/"):
+            web = _WEB_HREF.match(href)
+            return bool(web) and _host(web.group(1)) != self.host
+        if href.startswith("//"):
             return False
         path = href.split("?", 1)[0].split("#", 1)[0]
         if "%" in path:
@@ -307,40 +330,45 @@ class Section:
         return [s for s in rest.split("/") if s]
 
     def looks_like_article(self, url: str, require_section: bool = True) -> bool:
-        """See :func:`looks_like_article_url`."""
-        parts = urlsplit(url.strip())
-        if parts.scheme.lower() not in ("http", "https"):
+        """See :func:`looks_like_article_url` (memoised: links recur on every page)."""
+        return _looks_like_article(self.key, url, require_section)
+
+
+@functools.lru_cache(maxsize=16384)
+def _looks_like_article(section_key: str, url: str, require_section: bool) -> bool:
+    """:meth:`Section.looks_like_article` for the section with that :attr:`Section.key`."""
+    section = Section.from_key(section_key)
+    parts = urlsplit(url.strip())
+    if parts.scheme.lower() not in ("http", "https"):
+        return False
+    if require_section and not section.contains(parts):
+        return False
+    if not require_section and _host(parts.netloc) != section.host:
+        return False
+    path = unquote(parts.path) or "/"
+    pairs = _query_pairs(parts.query)
+    keys = {key for _raw, key, _value in pairs}
+    if keys & NON_ARTICLE_QUERY_KEYS or any(k.startswith("arrfilter") for k in keys):
+        return False
+    if _has_pager_query(parts.query) or _SEF_PAGER_PATH.search(path):
+        return False
+    segments = [s for s in path.split("/") if s]
+    if any(s.lower() in ("bitrix", "upload") for s in segments):
+        return False
+    if segments and _extension(segments[-1]) in FILE_EXTENSIONS:
+        return False
+    rest_segments = section._below_list(path)
+    for segment in rest_segments:
+        lowered = segment.lower()
+        if lowered in NON_ARTICLE_SEGMENTS or lowered.rpartition(".")[0] in NON_ARTICLE_SEGMENTS:
             return False
-        if require_section and not self.contains(parts):
-            return False
-        if not require_section and _host(parts.netloc) != self.host:
-            return False
-        path = unquote(parts.path) or "/"
-        pairs = _query_pairs(parts.query)
-        keys = {key for _raw, key, _value in pairs}
-        if keys & NON_ARTICLE_QUERY_KEYS or any(k.startswith("arrfilter") for k in keys):
-            return False
-        if _has_pager_query(parts.query) or _SEF_PAGER_PATH.search(path):
-            return False
-        segments = [s for s in path.split("/") if s]
-        if any(s.lower() in ("bitrix", "upload") for s in segments):
-            return False
-        if segments and _extension(segments[-1]) in FILE_EXTENSIONS:
-            return False
-        rest_segments = self._below_list(path)
-        for segment in rest_segments:
-            lowered = segment.lower()
-            if lowered in NON_ARTICLE_SEGMENTS or lowered.rpartition(".")[0] in (
-                NON_ARTICLE_SEGMENTS
-            ):
-                return False
-        if any(k in ("element_id", "element_code") and v.strip() for _r, k, v in pairs):
-            return True
-        if keys & {"section_id", "section_code"}:
-            return False
-        if not rest_segments:
-            return False
-        return not rest_segments[-1].lower().startswith(("index.", "default."))
+    if any(k in ("element_id", "element_code") and v.strip() for _r, k, v in pairs):
+        return True
+    if keys & {"section_id", "section_code"}:
+        return False
+    if not rest_segments:
+        return False
+    return not rest_segments[-1].lower().startswith(("index.", "default."))
 
 
 def looks_like_article_url(url: str, list_url: str, *, require_section: bool = True) -> bool:
