@@ -329,7 +329,7 @@ class ArchiveStore:
         for start in range(0, len(urls), 500):
             chunk = urls[start : start + 500]
             sql = (
-                "SELECT url, title, body, views, version, first_seen FROM articles "
+                "SELECT url, title, body, views, version, first_seen, lastmod FROM articles "
                 f"WHERE url IN ({','.join('?' * len(chunk))})"
             )
             for row in self.db.execute_returning_dicts(sql, chunk):
@@ -423,6 +423,8 @@ def _article_row(article: Article, old: dict | None, change: str) -> dict:
     row["image_urls"] = json.dumps(article.image_urls, ensure_ascii=False)
     row["first_seen"] = old["first_seen"] if old else fetched_at
     row["last_seen"] = fetched_at
+    if row["lastmod"] is None and old:  # fetched from a list: keep the sitemap's date
+        row["lastmod"] = old["lastmod"]
     current = (old["version"] or 1) if old else 0
     row["version"] = current if change == "unchanged" else current + 1
     return row

@@ -177,3 +177,9 @@ def test_known_urls_cover_aliases_and_final_failures(store):
         "http://x/ru/news/rss/",
         "http://x/ru/news/index.php?ELEMENT_ID=2",
     }
+
+
+def test_lastmod_from_a_sitemap_is_kept_when_a_list_leads_to_the_next_fetch(store):
+    store.save_articles([article(lastmod="2024-12-04T16:30:00+05:00")])
+    store.save_articles([article(fetched_at="2026-01-02T00:00:00Z")])
+    assert store.db["articles"].get("http://x/ru/news/a/")["lastmod"] == "2024-12-04T16:30:00+05:00"
