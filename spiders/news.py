@@ -52,6 +52,11 @@ def as_bool(value: object) -> bool:
     return bool(value)
 
 
+def forbidden_by_robots(failure: Failure) -> bool:
+    """The request was dropped by robots.txt (an IgnoreRequest that is no HTTP error)."""
+    return bool(failure.check(IgnoreRequest)) and not failure.check(HttpError)
+
+
 def parse_lastmod(value: str | None) -> datetime | None:
     """A sitemap ``<lastmod>`` (W3C datetime) as an aware UTC datetime, or None."""
     if not value:
@@ -188,7 +193,7 @@ class NewsSpider(scrapy.Spider):
     def list_failed(self, failure: Failure) -> Iterator[Request]:
         request = failure.request
         start_url = request.cb_kwargs["start_url"]
-        if failure.check(IgnoreRequest) and not failure.check(HttpError):
+        if forbidden_by_robots(failure):
             self.logger.info(
                 "robots.txt forbids %s: reading the sitemaps for %s", request.url, start_url
             )
@@ -294,13 +299,8 @@ class NewsSpider(scrapy.Spider):
         if fields is None:
             self.logger.warning("Not an article page (%s), not stored: %s", kind, response.url)
             self.crawler.stats.inc_value("news/not_article")
-            self.crawler.signals.send_catch_log(
-                signals.fetch_failed,
-                url=url,
-                page="article",
-                kind="not_article",
-                status=response.status,
-                error=f"not an article page ({kind})",
+            self.record_failure(
+                url, "article", "not_article", response.status, f"not an article page ({kind})"
             )
             return
         self.record_aliases(response, url)
@@ -317,17 +317,12 @@ class NewsSpider(scrapy.Spider):
 
     def article_failed(self, failure: Failure) -> Iterator[Request]:
         request = failure.request
-        if failure.check(IgnoreRequest) and not failure.check(HttpError):
+        if forbidden_by_robots(failure):
             # robots.txt forbids this link (an old index.php?ELEMENT_ID= alias, say): the
             # sitemaps may hold the article under its allowed URL.
             self.crawler.stats.inc_value("news/robots_forbidden")
-            self.crawler.signals.send_catch_log(
-                signals.fetch_failed,
-                url=canonical_url(request.url),
-                page="article",
-                kind="robots",
-                status=None,
-                error="forbidden by robots.txt",
+            self.record_failure(
+                canonical_url(request.url), "article", "robots", None, "forbidden by robots.txt"
             )
             yield from self.use_sitemaps(request.cb_kwargs["start_url"])
             return
@@ -343,11 +338,12 @@ class NewsSpider(scrapy.Spider):
         else:
             error = f"{failure.type.__name__}: {failure.getErrorMessage()}"
         self.logger.warning("Failed %s: %s", request.url, error)
+        self.record_failure(canonical_url(request.url), page, kind, status, error)
+
+    def record_failure(
+        self, url: str, page: str, kind: str, status: int | None, error: str
+    ) -> None:
+        """Hand a failed fetch to the storage pipeline (``failures`` table)."""
         self.crawler.signals.send_catch_log(
-            signals.fetch_failed,
-            url=canonical_url(request.url),
-            page=page,
-            kind=kind,
-            status=status,
-            error=error,
+            signals.fetch_failed, url=url, page=page, kind=kind, status=status, error=error
         )
