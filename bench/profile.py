@@ -29,7 +29,8 @@ from bench import children, crawl
 STAGES = [
     ("article extraction", re.compile(r"\b(read_page|extract_article_page|classify_page) \(")),
     ("list extraction", re.compile(r"\bextract_list_page \(")),
-    ("normalise", re.compile(r"\bNormalisePipeline\.")),
+    ("normalise", re.compile(r"\bbuild_article \(")),
+    ("handing pages to workers", re.compile(r"\b(PageWorkers|_Worker)\.")),
     ("storage + FTS", re.compile(r"\b(SQLitePipeline\.|ArchiveStore\.)")),
     ("spider routing", re.compile(r"\bNewsSpider\.")),
     ("Scrapy + Twisted", re.compile(r"\b(AsyncioSelectorReactor|ReactorBase)\.run \(")),

@@ -126,6 +126,15 @@ def check_profile(name: str) -> None:
         )
 
 
+def check_parse_processes(value: object) -> None:
+    from crawler.page_workers import parse_processes
+
+    try:
+        parse_processes(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="-s NEWS_ARCHIVE_PARSE_PROCESSES") from None
+
+
 @click.group()
 @click.version_option(package_name="news-archive")
 def main() -> None:
@@ -168,6 +177,7 @@ def run_crawl(
     }
     settings = scrapy_settings(overrides)
     check_profile(settings.get("NEWS_ARCHIVE_PROFILE"))
+    check_parse_processes(settings.get("NEWS_ARCHIVE_PARSE_PROCESSES"))
     settings.set("NEWS_ARCHIVE_DB", str(db_path), priority="cmdline")
     settings.set("NEWS_ARCHIVE_ARGUMENTS", json.dumps(arguments), priority="cmdline")
     if log_file is not None:

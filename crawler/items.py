@@ -54,19 +54,3 @@ class Article:
     fetched_at: str
     #: The sitemap's ``<lastmod>`` for this URL, when the sitemap led to it.
     lastmod: str | None = None
-
-
-@dataclass
-class ScrapedArticle:
-    """What the spider yields for one article page: raw fields, not yet normalised.
-
-    :class:`crawler.pipelines.NormalisePipeline` turns it into an :class:`Article`.
-    """
-
-    #: Canonical URL of the page (after redirects).
-    url: str
-    fields: ArticleFields
-    #: UTC ISO 8601 time of the fetch.
-    fetched_at: str
-    #: ``<lastmod>`` of the sitemap entry that led here, when it came from a sitemap.
-    lastmod: str | None = None

@@ -1,6 +1,7 @@
-"""Item pipelines: normalise the scraped fields, then store them in SQLite.
+"""Item pipelines: count each article's fields, then store it in SQLite.
 
-Thin glue: the work is done by :mod:`crawler.normalise` and :mod:`crawler.storage`.
+Thin glue: the records arrive normalised (:mod:`crawler.page_reader`); storage is
+:mod:`crawler.storage`.
 """
 
 from __future__ import annotations
@@ -16,15 +17,17 @@ from twisted.internet import task
 
 from crawler import crawl_lock, signals
 from crawler.health import assess
-from crawler.items import Article, ScrapedArticle
-from crawler.normalise import build_article, date_unparsed, views_unparsed
+from crawler.items import Article
+from crawler.normalise import date_unparsed, views_unparsed
 from crawler.storage import ArchiveStore, SaveCounts, StorageError, utc_now
 
 logger = logging.getLogger(__name__)
 
 
-class NormalisePipeline:
-    """:class:`ScrapedArticle` -> :class:`Article` (dates, view counts)."""
+class FieldStatsPipeline:
+    """Count the fields each article has, and report values that could not be
+    normalised (kept as NULL beside their raw text). The records come normalised from
+    :mod:`crawler.page_reader`."""
 
     def __init__(self, stats):
         self.stats = stats
@@ -34,20 +37,18 @@ class NormalisePipeline:
         return cls(crawler.stats)
 
     def process_item(self, item, spider=None):
-        if not isinstance(item, ScrapedArticle):
+        if not isinstance(item, Article):
             return item
-        article = build_article(item.url, item.fields, item.fetched_at)
-        article.lastmod = item.lastmod
-        if date_unparsed(article):
+        if date_unparsed(item):
             self.stats.inc_value("news/dates_unparsed")
-            logger.warning("Unparsed date %r on %s", article.published_raw, article.url)
-        if views_unparsed(article):
+            logger.warning("Unparsed date %r on %s", item.published_raw, item.url)
+        if views_unparsed(item):
             self.stats.inc_value("news/views_unparsed")
-            logger.warning("Unparsed view count %r on %s", article.views_raw, article.url)
+            logger.warning("Unparsed view count %r on %s", item.views_raw, item.url)
         for name in ("title", "published", "body"):
-            if getattr(article, name):
+            if getattr(item, name):
                 self.stats.inc_value(f"news/with_{name}")
-        return article
+        return item
 
 
 class SQLitePipeline:

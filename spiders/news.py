@@ -1,7 +1,8 @@
 """The news spider: routing only.
 
 list page -> article links + next page (extraction in :mod:`crawler.list_page`);
-article page -> :class:`~crawler.items.ScrapedArticle` (:mod:`crawler.article_page`).
+article page -> :class:`~crawler.items.Article` (:mod:`crawler.page_reader`: extraction
+in :mod:`crawler.article_page`, dates and counters in :mod:`crawler.normalise`).
 
 When robots.txt bars the pagination (the stock Bitrix ``Disallow: /*PAGEN``), the
 spider reads the sitemaps that robots.txt announces and keeps the URLs inside the
@@ -22,6 +23,7 @@ from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy import signals as scrapy_signals
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -29,9 +31,9 @@ from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from twisted.python.failure import Failure
 
 from crawler import signals
-from crawler.article_page import read_page
-from crawler.items import ScrapedArticle
+from crawler.items import Article
 from crawler.list_page import extract_list_page
+from crawler.page_workers import PageWorkers, parse_processes
 from crawler.site_profiles import PROFILES, selectors_for_url
 from crawler.storage import ArchiveStore, utc_now
 from crawler.urls import Section, canonical_url, looks_like_article_url, on_start_host
@@ -95,7 +97,18 @@ class NewsSpider(scrapy.Spider):
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.configure(crawler.settings)
+        spider.readers = PageWorkers(
+            parse_processes(crawler.settings.get("NEWS_ARCHIVE_PARSE_PROCESSES", "auto")),
+            start_after=crawler.settings.getint("NEWS_ARCHIVE_PARSE_AFTER", 20),
+        )
+        crawler.signals.connect(spider.close_readers, signal=scrapy_signals.spider_closed)
         return spider
+
+    def close_readers(self):
+        """Stop the page-reading workers (spider_closed); the Deferred fires when they
+        have ended."""
+        self.crawler.stats.set_value("news/articles_read_in_workers", self.readers.in_workers)
+        return self.readers.close()
 
     def configure(self, settings) -> None:
         """Read the profile, the walk mode and what the archive already holds."""
@@ -168,6 +181,9 @@ class NewsSpider(scrapy.Spider):
         if not isinstance(response, TextResponse):
             self.logger.warning("List page is not HTML: %s", response.url)
             return
+        # Read here, not in a worker: the list walk is the crawl's critical path (the next
+        # list page brings the next articles), and in a worker a list page would wait
+        # behind the article pages queued before it.
         page = extract_list_page(response.text, response.url, selectors_for_url(start_url))
         self.crawler.stats.inc_value("news/article_links", len(page.article_urls))
         new = 0
@@ -281,33 +297,37 @@ class NewsSpider(scrapy.Spider):
 
     # -- articles --------------------------------------------------------------
 
-    def parse_article(self, response: Response, start_url: str) -> Iterator[ScrapedArticle]:
+    async def parse_article(self, response: Response, start_url: str) -> list[Article]:
+        """The article read from the page, in a worker process when they run
+        (:mod:`crawler.page_workers`). A coroutine returning a list, not an async
+        generator: Scrapy's spider middlewares then take their cheaper synchronous path."""
         self.crawler.stats.inc_value("news/article_pages")
         url = canonical_url(response.url)
         if not self.in_section(url, start_url):
             self.logger.warning("Redirected out of the news section: %s", response.url)
             self.crawler.stats.inc_value("news/off_section")
-            return
+            return []
         if url in self.stored:  # reached twice in this run (an old URL redirected here)
             self.record_aliases(response, url)
-            return
-        kind, fields = (
-            read_page(response.text, response.url, selectors_for_url(start_url))
+            return []
+        kind, article = (
+            await self.readers.read_article(response, url, utc_now(), selectors_for_url(start_url))
             if isinstance(response, TextResponse)
             else ("other", None)
         )
-        if fields is None:
+        if article is None:
             self.logger.warning("Not an article page (%s), not stored: %s", kind, response.url)
             self.crawler.stats.inc_value("news/not_article")
             self.record_failure(
                 url, "article", "not_article", response.status, f"not an article page ({kind})"
             )
-            return
+            return []
         self.record_aliases(response, url)
+        if url in self.stored:  # the same article, read meanwhile from another response
+            return []
         self.stored.add(url)
-        yield ScrapedArticle(
-            url=url, fields=fields, fetched_at=utc_now(), lastmod=response.meta.get("lastmod")
-        )
+        article.lastmod = response.meta.get("lastmod")
+        return [article]
 
     def record_aliases(self, response: Response, url: str) -> None:
         """Old URLs that redirected here are known from now on."""

@@ -1,0 +1,207 @@
+"""Reading pages in worker processes, beside Scrapy's reactor.
+
+Scrapy fetches and schedules on one thread, and reading a page (the lxml parse and the
+generic extraction rules of :mod:`crawler.article_page` and :mod:`crawler.list_page`)
+costs about as much CPU as Scrapy spends fetching it. On a machine with a spare core
+the reading is handed to worker processes (:mod:`crawler.page_reader`), so a fast crawl
+(a local mirror, a WARC replay) runs at Scrapy's own speed. The results are the same
+either way: the workers call the same pure functions.
+
+- Workers start only once a crawl has read ``start_after`` pages: a cron run that finds
+  a few new articles never pays for them, and until a worker has said it is ready
+  (about half a second) pages are read in the crawl's own process.
+- Workers are child processes on pipes, driven by the reactor itself (no threads).
+  They end when their input ends, which also happens when the crawl is killed.
+- A page a worker could not read (it raised, or the worker died) is read again in the
+  crawl's process, so errors surface exactly as without workers. After a worker dies
+  no new one is started: the crawl goes on reading pages itself.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import pickle
+import sys
+from collections import deque
+from pathlib import Path
+from typing import Any
+
+from scrapy.http import TextResponse
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet import defer, protocol
+
+from crawler.items import Article
+from crawler.page_reader import HEADER, frame, read_article
+from crawler.site_profiles import Selectors
+
+logger = logging.getLogger(__name__)
+
+
+def auto_processes(cpus: int | None = None) -> int:
+    """Workers for ``NEWS_ARCHIVE_PARSE_PROCESSES = auto``: every core but the reactor's,
+    at most 2 (the reactor is the limit beyond that); none on a single core."""
+    cpus = cpus or os.cpu_count() or 1
+    return max(0, min(2, cpus - 1))
+
+
+def parse_processes(value: object) -> int:
+    """The setting as a number of workers: ``auto`` (or empty), or 0 = read in-process."""
+    text = "" if value is None else str(value).strip().lower()
+    if text in {"", "auto"}:
+        return auto_processes()
+    try:
+        number = int(text)
+    except ValueError:
+        number = -1
+    if number < 0:
+        raise ValueError(f"NEWS_ARCHIVE_PARSE_PROCESSES must be 'auto' or 0 or more, not {value!r}")
+    return number
+
+
+class WorkerFailed(Exception):
+    """A worker could not read a page (it raised, or it died)."""
+
+
+class _Worker(protocol.ProcessProtocol):
+    """One worker process: requests written in order, answers matched in order."""
+
+    def __init__(self, on_ready, on_gone) -> None:
+        self.pending: deque[defer.Deferred] = deque()
+        self.ready = False
+        self.gone = False
+        self.ended: defer.Deferred = defer.Deferred()
+        self._buffer = bytearray()
+        self._on_ready = on_ready
+        self._on_gone = on_gone
+
+    def submit(self, request: tuple) -> defer.Deferred:
+        answer: defer.Deferred = defer.Deferred()
+        self.pending.append(answer)
+        self.transport.write(frame(request))
+        return answer
+
+    def outReceived(self, data: bytes) -> None:
+        self._buffer += data
+        while len(self._buffer) >= HEADER.size:
+            size = HEADER.unpack_from(self._buffer)[0]
+            end = HEADER.size + size
+            if len(self._buffer) < end:
+                return
+            status, value = pickle.loads(self._buffer[HEADER.size : end])
+            del self._buffer[:end]
+            self._answer(status, value)
+
+    def _answer(self, status: str, value: Any) -> None:
+        if status == "ready":
+            self.ready = True
+            self._on_ready(self)
+        elif status == "ok":
+            self.pending.popleft().callback(value)
+        else:
+            self.pending.popleft().errback(WorkerFailed(value))
+
+    def processEnded(self, reason) -> None:
+        self.gone = True
+        while self.pending:
+            self.pending.popleft().errback(WorkerFailed(f"worker ended: {reason.value}"))
+        self._on_gone(self, reason)
+        self.ended.callback(None)
+
+    def stop(self) -> None:
+        if not self.gone and self.transport is not None:
+            self.transport.closeStdin()
+
+
+class PageWorkers:
+    """Read pages in worker processes once the crawl is big enough, else in-process.
+
+    ``await workers.read_article(response, canonical, fetched_at, selectors)`` gives
+    what :func:`crawler.page_reader.read_article` gives for the response's page.
+    """
+
+    def __init__(self, processes: int, start_after: int = 20) -> None:
+        self.processes = processes
+        self.start_after = start_after
+        self.pages = 0
+        self.in_workers = 0
+        self._workers: list[_Worker] = []
+        self._started = False
+        self._closed = False
+
+    async def read_article(
+        self,
+        response: TextResponse,
+        canonical: str,
+        fetched_at: str,
+        selectors: Selectors | None,
+    ) -> tuple[str, Article | None]:
+        self.pages += 1
+        request = (response.body, response.encoding, response.url, canonical, fetched_at, selectors)
+        worker = self._least_busy()
+        if worker is not None:
+            try:
+                result = await maybe_deferred_to_future(worker.submit(request))
+            except WorkerFailed as error:
+                logger.debug("Worker could not read %s (%s); reading it here", response.url, error)
+            else:
+                self.in_workers += 1
+                return result
+        elif not self._started and self.processes and self.pages > self.start_after:
+            self._start()
+        return read_article(*request)
+
+    def _least_busy(self) -> _Worker | None:
+        if self._closed:
+            return None
+        ready = [w for w in self._workers if w.ready and not w.gone]
+        return min(ready, key=lambda w: len(w.pending)) if ready else None
+
+    def _start(self) -> None:
+        from twisted.internet import reactor
+
+        self._started = True
+        command = [sys.executable, "-m", "crawler.page_reader"]
+        # The worker imports this very package, wherever the crawl found it.
+        root = str(Path(__file__).resolve().parent.parent)
+        env = {
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join([root, *filter(None, [os.environ.get("PYTHONPATH")])]),
+        }
+        for _ in range(self.processes):
+            worker = _Worker(self._ready, self._gone)
+            try:
+                reactor.spawnProcess(
+                    worker,
+                    sys.executable,
+                    command,
+                    env=env,
+                    childFDs={0: "w", 1: "r", 2: 2},
+                )
+            except (OSError, NotImplementedError) as error:
+                logger.warning("Cannot start a page-reading worker (%s): reading pages here", error)
+                return
+            self._workers.append(worker)
+
+    def _ready(self, worker: _Worker) -> None:
+        if self._closed:
+            worker.stop()
+        elif worker is self._workers[0]:
+            logger.info("Reading pages in %d worker process(es) from now on", self.processes)
+
+    def _gone(self, worker: _Worker, reason) -> None:
+        if not self._closed:
+            logger.warning(
+                "A page-reading worker ended (%s): reading pages in the crawl's process",
+                reason.value,
+            )
+            self.close()
+
+    def close(self) -> defer.Deferred:
+        """Let the workers finish what they were given and end; the Deferred fires
+        when every worker has ended (a ``spider_closed`` handler: the crawl's process
+        leaves no worker behind)."""
+        self._closed = True
+        for worker in self._workers:
+            worker.stop()
+        return defer.DeferredList([w.ended for w in self._workers if not w.gone])

@@ -1,0 +1,164 @@
+"""Article pages read in worker processes: same records, no worker left behind, and a
+crawl that survives a dead worker."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+from crawler.fixture_site import FixtureSite
+from crawler.page_reader import HEADER, frame, read_article, serve
+from crawler.page_workers import auto_processes, parse_processes
+from tests.crawl_helpers import FAST, ROOT, stored_articles
+from tests.test_crawl_e2e import assert_archive_matches
+
+PAGES = Path(__file__).parent / "sample_data" / "pages"
+WORKERS_FROM_THE_START = [
+    "-s",
+    "NEWS_ARCHIVE_PARSE_PROCESSES=1",
+    "-s",
+    "NEWS_ARCHIVE_PARSE_AFTER=0",
+]
+
+
+def answers(stream: bytes) -> list[tuple]:
+    import pickle
+
+    found, at = [], 0
+    while at < len(stream):
+        size = HEADER.unpack_from(stream, at)[0]
+        found.append(pickle.loads(stream[at + HEADER.size : at + HEADER.size + size]))
+        at += HEADER.size + size
+    return found
+
+
+def test_worker_answers_each_request_in_order():
+    page = next(PAGES.glob("*.html"))
+    body = page.read_bytes()
+    url = "https://example.kz/ru/news/some-article/"
+    request = (body, "utf-8", url, url, "2026-01-01T00:00:00Z", None)
+    requests = io.BytesIO(
+        frame(request) + frame((None, "utf-8", url, url, "", None)) + frame(request)
+    )
+    out = io.BytesIO()
+    serve(requests, out)
+    ready, first, broken, again = answers(out.getvalue())
+    assert ready == ("ready", os.getpid())
+    assert first == ("ok", read_article(*request)) == again
+    assert broken[0] == "error" and "NoneType" in broken[1]  # reported, then the next one
+
+
+def test_worker_stops_at_a_cut_request():
+    out = io.BytesIO()
+    serve(io.BytesIO(frame(("x",))[:-2]), out)
+    assert [a[0] for a in answers(out.getvalue())] == ["ready"]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("0", 0), ("2", 2), (" 1 ", 1), ("auto", auto_processes()), ("", auto_processes())],
+)
+def test_parse_processes_setting(value, expected):
+    assert parse_processes(value) == expected
+
+
+@pytest.mark.parametrize("value", ["-1", "many", "1.5"])
+def test_parse_processes_rejects_nonsense(value):
+    with pytest.raises(ValueError, match="NEWS_ARCHIVE_PARSE_PROCESSES"):
+        parse_processes(value)
+
+
+def test_auto_leaves_the_reactor_its_core():
+    assert [auto_processes(n) for n in (1, 2, 3, 8)] == [0, 1, 2, 2]
+
+
+def start_crawl(
+    db: Path, site: FixtureSite, *extra: str, env: dict | None = None
+) -> subprocess.Popen:
+    args = [sys.executable, "-m", "crawler", "crawl", "--db", str(db)]
+    for url in site.start_urls:
+        args += ["--start-url", url]
+    return subprocess.Popen(
+        [*args, *FAST, *extra],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def read_in_workers(log: str) -> int:
+    match = re.search(r"'news/articles_read_in_workers': (\d+)", log)
+    assert match, log[-3000:]
+    return int(match.group(1))
+
+
+def processes_marked(mark: str) -> list[int]:
+    """Live processes whose environment holds ``mark`` (the crawl's and its workers')."""
+    found = []
+    for environ in Path("/proc").glob("[0-9]*/environ"):
+        try:
+            if mark.encode() in environ.read_bytes():
+                found.append(int(environ.parent.name))
+        except OSError:
+            continue
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="needs /proc")
+def test_workers_give_the_same_archive_and_leave_nothing_behind(tmp_path):
+    mark = f"NEWS_ARCHIVE_TEST_{uuid.uuid4().hex}"
+    with FixtureSite(layout="mixed") as site:
+        with_workers = start_crawl(
+            tmp_path / "w.db", site, *WORKERS_FROM_THE_START, env={mark: "1"}
+        )
+        out, err = with_workers.communicate(timeout=180)
+        assert with_workers.returncode == 0, out + err[-3000:]
+        assert processes_marked(mark) == []  # the workers ended with the crawl
+        in_process = start_crawl(tmp_path / "p.db", site, "-s", "NEWS_ARCHIVE_PARSE_PROCESSES=0")
+        out2, err2 = in_process.communicate(timeout=180)
+        assert in_process.returncode == 0, out2 + err2[-3000:]
+        assert_archive_matches(tmp_path / "w.db", site)
+        assert_archive_matches(tmp_path / "p.db", site)
+    # Every article page but those read while the worker was starting.
+    assert 100 <= read_in_workers(err) <= 180
+    assert "Reading pages in 1 worker process(es)" in err
+    assert read_in_workers(err2) == 0
+    drop = ("fetched_at", "first_seen", "last_seen", "crawl_id", "first_crawl_id", "last_crawl_id")
+    strip = [
+        {k: v for k, v in row.items() if k not in drop}
+        for row in stored_articles(tmp_path / "w.db")
+    ]
+    assert strip == [
+        {k: v for k, v in row.items() if k not in drop}
+        for row in stored_articles(tmp_path / "p.db")
+    ]
+
+
+@pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="needs /proc")
+def test_a_killed_worker_does_not_lose_pages(tmp_path):
+    mark = f"NEWS_ARCHIVE_TEST_{uuid.uuid4().hex}"
+    db = tmp_path / "archive.db"
+    with FixtureSite(layout="mixed", articles_per_lang=150) as site:
+        crawl = start_crawl(db, site, *WORKERS_FROM_THE_START, env={mark: "1"})
+        deadline = time.monotonic() + 60
+        workers: list[int] = []
+        while not workers and crawl.poll() is None and time.monotonic() < deadline:
+            workers = [pid for pid in processes_marked(mark) if pid != crawl.pid]
+            time.sleep(0.02)
+        assert workers, "no worker process was started"
+        time.sleep(0.5)  # let it take pages
+        os.kill(workers[0], 9)
+        out, err = crawl.communicate(timeout=180)
+        assert crawl.returncode == 0, out + err[-3000:]
+        assert "A page-reading worker ended" in err
+        assert_archive_matches(db, site)
