@@ -91,3 +91,5 @@ NEWS_ARCHIVE_WARC = ""
 FEED_EXPORT_ENCODING = "utf-8"
 
 LOG_LEVEL = "INFO"
+# No per-item "Scraped from" DEBUG record unless LOG_LEVEL is DEBUG.
+LOG_FORMATTER = "crawler.log_formatter.ArchiveLogFormatter"
