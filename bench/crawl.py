@@ -78,7 +78,9 @@ class CrawlRun:
     window_s: float
     pages_per_s: float
     wall_s: float
-    peak_rss_mb: float
+    peak_rss_mb: float  # the largest single process (GNU time)
+    tree_peak_rss_mb: float = 0.0  # all the crawl's processes together (workers included)
+    cpu_ms_per_request: float = 0.0  # CPU of all the crawl's processes / requests
     summary: str = ""
 
 
@@ -128,6 +130,8 @@ def crawl_once(site: FixtureSite, clock: RequestClock, side: str, db: Path) -> C
         (requests - 1) / window if window else 0.0,
         child.wall_s,
         child.peak_rss_mb,
+        child.tree_peak_rss_mb,
+        1000 * child.cpu_s / requests if requests else 0.0,
         summary if side == "full" else "",
     )
 
@@ -154,7 +158,8 @@ def compare(site: FixtureSite, clock: RequestClock, rounds: int, workdir: Path, 
             log(
                 f"  round {number + 1} {side:4}: {run.requests} requests, "
                 f"{run.pages_per_s:6.1f} pages/s, wall {run.wall_s:5.1f} s, "
-                f"peak RSS {run.peak_rss_mb:5.1f} MB"
+                f"CPU {run.cpu_ms_per_request:4.2f} ms/request, "
+                f"peak RSS {run.tree_peak_rss_mb:5.1f} MB (largest process {run.peak_rss_mb:.0f})"
             )
     return {
         "runs": [asdict(r) for r in runs],
@@ -175,9 +180,20 @@ def _medians(runs: list[CrawlRun]) -> dict:
         "ratios": ratios,
         "bare_requests": statistics.median(r.requests for r in runs if r.side == "bare"),
         "full_requests": statistics.median(r.requests for r in runs if r.side == "full"),
-        "full_peak_rss_mb": max(r.peak_rss_mb for r in runs if r.side == "full"),
-        "bare_peak_rss_mb": max(r.peak_rss_mb for r in runs if r.side == "bare"),
+        # Summed over the crawl's processes (workers included) when /proc allows.
+        "full_peak_rss_mb": max(_rss(r) for r in runs if r.side == "full"),
+        "bare_peak_rss_mb": max(_rss(r) for r in runs if r.side == "bare"),
+        "full_cpu_ms_per_request": statistics.median(
+            r.cpu_ms_per_request for r in runs if r.side == "full"
+        ),
+        "bare_cpu_ms_per_request": statistics.median(
+            r.cpu_ms_per_request for r in runs if r.side == "bare"
+        ),
     }
+
+
+def _rss(run: CrawlRun) -> float:
+    return max(run.tree_peak_rss_mb, run.peak_rss_mb)
 
 
 def classify(path: str) -> str:
@@ -196,7 +212,7 @@ def incremental(site: FixtureSite, clock: RequestClock, db: Path, runs: int, log
         clock.reset()
         child = children.python(*full_command(site, db)).check()
         walls.append(child.wall_s)
-        rss.append(child.peak_rss_mb)
+        rss.append(max(child.tree_peak_rss_mb, child.peak_rss_mb))
         kinds = Counter(classify(path) for _method, path, _status in site.request_log)
     lists = {k.split(":", 1)[1]: v for k, v in kinds.items() if k.startswith("list:")}
     result = {

@@ -3,7 +3,10 @@ page the crawler stores, and the request clock and request kinds work."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import urlsplit
+
+import pytest
 
 from bench import children, crawl
 from crawler.fixture_site import FixtureSite
@@ -28,3 +31,20 @@ def test_bare_spider_fetches_every_expected_article():
     assert not missing
     kinds = {crawl.classify(path) for path in fetched}
     assert {"robots", "list:ru", "list:kz", "list:en", "article"} <= kinds
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs /proc")
+def test_child_figures_count_every_process_of_the_tree():
+    """A crawl with page-reading workers is several processes: the peak RSS and CPU of
+    the benchmark's children are summed over the whole tree."""
+    grandchild = "b = bytearray(60 * 2**20); import time; time.sleep(1.0)"
+    script = (
+        "import subprocess, sys, time\n"
+        f"p = subprocess.Popen([sys.executable, '-c', {grandchild!r}])\n"
+        "a = bytearray(40 * 2**20)\n"
+        "p.wait()\n"
+    )
+    child = children.python("-c", script).check()
+    assert child.tree_peak_rss_mb >= 100  # 60 + 40 MB, plus two interpreters
+    assert child.tree_peak_rss_mb > child.peak_rss_mb
+    assert child.cpu_s > 0
