@@ -1,10 +1,15 @@
-"""A page-reading worker: pages in on stdin, article records out on stdout.
+"""Reading a fetched page, in a worker process or in the crawl's own.
+
+:func:`read_article` and :func:`read_list` are pure: a page's bytes in, the article
+record or the list's links out.
+
+As a worker: pages in on stdin, what was read out on stdout.
 
 Run as ``python -m crawler.page_reader`` by :mod:`crawler.page_workers`. Each message
-either way is a 4-byte big-endian length and a pickle. A request holds the arguments
-of :func:`read_article` (the page's body as bytes and its encoding: decoding is part
-of the work handed over); the answer is ``("ok", result)`` with what
-:func:`read_article` returns, or ``("error", text)`` when reading raised (the crawl then
+either way is a 4-byte big-endian length and a pickle. A request is ``(kind, args)``
+for :func:`read` (the page's body goes as bytes with its encoding: decoding is part
+of the work handed over); the answer is ``("ok", result)`` with what :func:`read`
+returns, or ``("error", text)`` when reading raised (the crawl then
 reads that page itself, so the error is reported there as it would be without
 workers). The first message a worker sends, ``("ready", pid)``, says the readers are
 imported. A worker ends at the end of its input, which is also what happens when the
@@ -19,12 +24,13 @@ import os
 import pickle
 import struct
 import sys
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from w3lib.encoding import html_to_unicode
 
 from crawler.article_page import read_page
 from crawler.items import Article
+from crawler.list_page import ListPage, extract_list_page
 from crawler.normalise import build_article
 from crawler.site_profiles import Selectors
 
@@ -51,6 +57,20 @@ def read_article(
     return kind, None if fields is None else build_article(canonical, fields, fetched_at)
 
 
+def read_list(body: bytes, encoding: str, url: str, selectors: Selectors | None) -> ListPage:
+    """Read a list page fetched from ``url``: its article links and next page."""
+    return extract_list_page(decode(body, encoding), url, selectors)
+
+
+#: What a worker can be asked to read.
+READERS = {"article": read_article, "list": read_list}
+
+
+def read(kind: str, args: tuple) -> Any:
+    """``read_article(*args)`` or ``read_list(*args)``."""
+    return READERS[kind](*args)
+
+
 def frame(message: object) -> bytes:
     """One message as it goes over the pipe."""
     data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
@@ -71,7 +91,7 @@ def serve(requests: BinaryIO, answers: BinaryIO) -> None:
         if payload is None:
             return
         try:
-            answer = ("ok", read_article(*pickle.loads(payload)))
+            answer = ("ok", read(*pickle.loads(payload)))
         except Exception as error:  # reported by the crawl when it reads the page itself
             answer = ("error", f"{type(error).__name__}: {error}")
         answers.write(frame(answer))

@@ -32,7 +32,8 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import defer, protocol
 
 from crawler.items import Article
-from crawler.page_reader import HEADER, frame, read_article
+from crawler.list_page import ListPage
+from crawler.page_reader import HEADER, frame, read
 from crawler.site_profiles import Selectors
 
 logger = logging.getLogger(__name__)
@@ -63,23 +64,27 @@ class WorkerFailed(Exception):
     """A worker could not read a page (it raised, or it died)."""
 
 
+#: Pages handed to a worker at a time: one being read, one waiting in its pipe (so it
+#: never waits for the reactor between two pages). The rest wait here, list pages first.
+DEPTH = 2
+
+
 class _Worker(protocol.ProcessProtocol):
     """One worker process: requests written in order, answers matched in order."""
 
-    def __init__(self, on_ready, on_gone) -> None:
+    def __init__(self, on_ready, on_answer, on_gone) -> None:
         self.pending: deque[defer.Deferred] = deque()
         self.ready = False
         self.gone = False
         self.ended: defer.Deferred = defer.Deferred()
         self._buffer = bytearray()
         self._on_ready = on_ready
+        self._on_answer = on_answer
         self._on_gone = on_gone
 
-    def submit(self, request: tuple) -> defer.Deferred:
-        answer: defer.Deferred = defer.Deferred()
+    def submit(self, request: tuple, answer: defer.Deferred) -> None:
         self.pending.append(answer)
         self.transport.write(frame(request))
-        return answer
 
     def outReceived(self, data: bytes) -> None:
         self._buffer += data
@@ -96,10 +101,13 @@ class _Worker(protocol.ProcessProtocol):
         if status == "ready":
             self.ready = True
             self._on_ready(self)
-        elif status == "ok":
-            self.pending.popleft().callback(value)
+            return
+        answer = self.pending.popleft()
+        self._on_answer()  # hand over the next page before this one's callbacks run
+        if status == "ok":
+            answer.callback(value)
         else:
-            self.pending.popleft().errback(WorkerFailed(value))
+            answer.errback(WorkerFailed(value))
 
     def processEnded(self, reason) -> None:
         self.gone = True
@@ -116,8 +124,12 @@ class _Worker(protocol.ProcessProtocol):
 class PageWorkers:
     """Read pages in worker processes once the crawl is big enough, else in-process.
 
-    ``await workers.read_article(response, canonical, fetched_at, selectors)`` gives
-    what :func:`crawler.page_reader.read_article` gives for the response's page.
+    ``await workers.read_article(response, canonical, fetched_at, selectors)`` and
+    ``await workers.read_list(response, selectors)`` give what
+    :func:`crawler.page_reader.read_article` and :func:`~crawler.page_reader.read_list`
+    give for the response's page. List pages go to a worker before any waiting article
+    page: the list walk is the crawl's critical path (the next list page brings the
+    next articles).
     """
 
     def __init__(self, processes: int, start_after: int = 20) -> None:
@@ -126,6 +138,10 @@ class PageWorkers:
         self.pages = 0
         self.in_workers = 0
         self._workers: list[_Worker] = []
+        self._waiting: dict[str, deque[tuple[tuple, defer.Deferred]]] = {
+            "list": deque(),
+            "article": deque(),
+        }
         self._started = False
         self._closed = False
 
@@ -136,26 +152,42 @@ class PageWorkers:
         fetched_at: str,
         selectors: Selectors | None,
     ) -> tuple[str, Article | None]:
+        args = (response.body, response.encoding, response.url, canonical, fetched_at, selectors)
+        return await self._read("article", args)
+
+    async def read_list(self, response: TextResponse, selectors: Selectors | None) -> ListPage:
+        return await self._read("list", (response.body, response.encoding, response.url, selectors))
+
+    async def _read(self, kind: str, args: tuple) -> Any:
         self.pages += 1
-        request = (response.body, response.encoding, response.url, canonical, fetched_at, selectors)
-        worker = self._least_busy()
-        if worker is not None:
+        if self._usable():
+            answer: defer.Deferred = defer.Deferred()
+            self._waiting[kind].append(((kind, args), answer))
+            self._hand_over()
             try:
-                result = await maybe_deferred_to_future(worker.submit(request))
+                result = await maybe_deferred_to_future(answer)
             except WorkerFailed as error:
-                logger.debug("Worker could not read %s (%s); reading it here", response.url, error)
+                logger.debug("A worker could not read %s (%s); reading it here", args[2], error)
             else:
                 self.in_workers += 1
                 return result
         elif not self._started and self.processes and self.pages > self.start_after:
             self._start()
-        return read_article(*request)
+        return read(kind, args)
 
-    def _least_busy(self) -> _Worker | None:
-        if self._closed:
-            return None
-        ready = [w for w in self._workers if w.ready and not w.gone]
-        return min(ready, key=lambda w: len(w.pending)) if ready else None
+    def _usable(self) -> bool:
+        return not self._closed and any(w.ready and not w.gone for w in self._workers)
+
+    def _hand_over(self) -> None:
+        """Give waiting pages (list pages first) to workers with room for them."""
+        for worker in self._workers:
+            if not worker.ready or worker.gone:
+                continue
+            while len(worker.pending) < DEPTH:
+                queue = self._waiting["list"] or self._waiting["article"]
+                if not queue:
+                    return
+                worker.submit(*queue.popleft())
 
     def _start(self) -> None:
         from twisted.internet import reactor
@@ -169,7 +201,7 @@ class PageWorkers:
             "PYTHONPATH": os.pathsep.join([root, *filter(None, [os.environ.get("PYTHONPATH")])]),
         }
         for _ in range(self.processes):
-            worker = _Worker(self._ready, self._gone)
+            worker = _Worker(self._ready, self._hand_over, self._gone)
             try:
                 reactor.spawnProcess(
                     worker,
@@ -186,8 +218,10 @@ class PageWorkers:
     def _ready(self, worker: _Worker) -> None:
         if self._closed:
             worker.stop()
-        elif worker is self._workers[0]:
+            return
+        if worker is self._workers[0]:
             logger.info("Reading pages in %d worker process(es) from now on", self.processes)
+        self._hand_over()
 
     def _gone(self, worker: _Worker, reason) -> None:
         if not self._closed:
@@ -198,10 +232,13 @@ class PageWorkers:
             self.close()
 
     def close(self) -> defer.Deferred:
-        """Let the workers finish what they were given and end; the Deferred fires
-        when every worker has ended (a ``spider_closed`` handler: the crawl's process
-        leaves no worker behind)."""
+        """Let the workers finish what they were given and end; pages still waiting are
+        read in-process. The Deferred fires when every worker has ended (a
+        ``spider_closed`` handler: the crawl's process leaves no worker behind)."""
         self._closed = True
+        for queue in self._waiting.values():
+            while queue:
+                queue.popleft()[1].errback(WorkerFailed("the workers are closing"))
         for worker in self._workers:
             worker.stop()
         return defer.DeferredList([w.ended for w in self._workers if not w.gone])

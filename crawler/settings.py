@@ -76,11 +76,11 @@ NEWS_ARCHIVE_REFRESH_DAYS = 3
 NEWS_ARCHIVE_BATCH_SIZE = 200
 NEWS_ARCHIVE_COMMIT_SECONDS = 2.0
 
-# Read article pages (parse, extraction, normalisation) in this many worker processes
-# beside Scrapy's own (crawler.page_workers): "auto" = one per spare core, at most 2;
-# 0 = always in the crawl's process. Started once a crawl has read
-# NEWS_ARCHIVE_PARSE_AFTER article pages, so small cron runs never start them. Only a
-# fast crawl (a mirror, a replay) gains; the records are the same either way.
+# Read pages (parse, extraction, normalisation) in this many worker processes beside
+# Scrapy's own (crawler.page_workers): "auto" = one per spare core, at most 2; 0 =
+# always in the crawl's process. Started once a crawl has read NEWS_ARCHIVE_PARSE_AFTER
+# pages, so small cron runs never start them. Only a fast crawl (a mirror, a replay)
+# gains; the records are the same either way.
 NEWS_ARCHIVE_PARSE_PROCESSES = "auto"
 NEWS_ARCHIVE_PARSE_AFTER = 20
 

@@ -32,7 +32,7 @@ from twisted.python.failure import Failure
 
 from crawler import signals
 from crawler.items import Article
-from crawler.list_page import extract_list_page
+from crawler.list_page import ListPage
 from crawler.page_workers import PageWorkers, parse_processes
 from crawler.site_profiles import PROFILES, selectors_for_url
 from crawler.storage import ArchiveStore, utc_now
@@ -107,7 +107,7 @@ class NewsSpider(scrapy.Spider):
     def close_readers(self):
         """Stop the page-reading workers (spider_closed); the Deferred fires when they
         have ended."""
-        self.crawler.stats.set_value("news/articles_read_in_workers", self.readers.in_workers)
+        self.crawler.stats.set_value("news/pages_read_in_workers", self.readers.in_workers)
         return self.readers.close()
 
     def configure(self, settings) -> None:
@@ -176,15 +176,18 @@ class NewsSpider(scrapy.Spider):
 
     # -- list pages ------------------------------------------------------------
 
-    def parse_list(self, response: Response, start_url: str) -> Iterator[Request]:
+    async def parse_list(self, response: Response, start_url: str) -> list[Request]:
+        """Requests for the list's new articles and its next page (a coroutine returning
+        a list, like :meth:`parse_article`)."""
         self.crawler.stats.inc_value("news/list_pages")
         if not isinstance(response, TextResponse):
             self.logger.warning("List page is not HTML: %s", response.url)
-            return
-        # Read here, not in a worker: the list walk is the crawl's critical path (the next
-        # list page brings the next articles), and in a worker a list page would wait
-        # behind the article pages queued before it.
-        page = extract_list_page(response.text, response.url, selectors_for_url(start_url))
+            return []
+        page = await self.readers.read_list(response, selectors_for_url(start_url))
+        return list(self.follow_list(page, response.url, start_url))
+
+    def follow_list(self, page: ListPage, page_url: str, start_url: str) -> Iterator[Request]:
+        """The list page's new article links, then the next list page while walking on."""
         self.crawler.stats.inc_value("news/article_links", len(page.article_urls))
         new = 0
         for url in page.article_urls:
@@ -202,7 +205,7 @@ class NewsSpider(scrapy.Spider):
             self.walks_completed.add(start_url)
             return
         if not (self.full or new or start_url not in self.walked):
-            self.logger.info("Nothing new on %s: stop walking this list", response.url)
+            self.logger.info("Nothing new on %s: stop walking this list", page_url)
             return
         yield self.list_request(next_url, start_url)
 

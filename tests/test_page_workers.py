@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from crawler.fixture_site import FixtureSite
-from crawler.page_reader import HEADER, frame, read_article, serve
+from crawler.page_reader import HEADER, frame, read, serve
 from crawler.page_workers import auto_processes, parse_processes
 from tests.crawl_helpers import FAST, ROOT, stored_articles
 from tests.test_crawl_e2e import assert_archive_matches
@@ -44,16 +44,18 @@ def test_worker_answers_each_request_in_order():
     page = next(PAGES.glob("*.html"))
     body = page.read_bytes()
     url = "https://example.kz/ru/news/some-article/"
-    request = (body, "utf-8", url, url, "2026-01-01T00:00:00Z", None)
-    requests = io.BytesIO(
-        frame(request) + frame((None, "utf-8", url, url, "", None)) + frame(request)
-    )
+    article = ("article", (body, "utf-8", url, url, "2026-01-01T00:00:00Z", None))
+    listing = ("list", (body, "utf-8", "https://example.kz/ru/news/", None))
+    broken = ("article", (None, "utf-8", url, url, "", None))
+    requests = io.BytesIO(b"".join(frame(r) for r in (article, broken, listing, article)))
     out = io.BytesIO()
     serve(requests, out)
-    ready, first, broken, again = answers(out.getvalue())
+    ready, first, error, links, again = answers(out.getvalue())
     assert ready == ("ready", os.getpid())
-    assert first == ("ok", read_article(*request)) == again
-    assert broken[0] == "error" and "NoneType" in broken[1]  # reported, then the next one
+    assert first == ("ok", read(*article)) == again
+    assert first[1][1].title  # an article record, read from the saved page
+    assert error[0] == "error" and "NoneType" in error[1]  # reported, then the next one
+    assert links == ("ok", read(*listing))
 
 
 def test_worker_stops_at_a_cut_request():
@@ -97,7 +99,7 @@ def start_crawl(
 
 
 def read_in_workers(log: str) -> int:
-    match = re.search(r"'news/articles_read_in_workers': (\d+)", log)
+    match = re.search(r"'news/pages_read_in_workers': (\d+)", log)
     assert match, log[-3000:]
     return int(match.group(1))
 
@@ -130,7 +132,7 @@ def test_workers_give_the_same_archive_and_leave_nothing_behind(tmp_path):
         assert_archive_matches(tmp_path / "w.db", site)
         assert_archive_matches(tmp_path / "p.db", site)
     # Every article page but those read while the worker was starting.
-    assert 100 <= read_in_workers(err) <= 180
+    assert 100 <= read_in_workers(err) <= 201  # 180 articles, 21 list pages
     assert "Reading pages in 1 worker process(es)" in err
     assert read_in_workers(err2) == 0
     drop = ("fetched_at", "first_seen", "last_seen", "crawl_id", "first_crawl_id", "last_crawl_id")
