@@ -12,11 +12,13 @@ import os
 import time
 
 from scrapy import signals as scrapy_signals
-from scrapy.utils.defer import deferred_from_coro
-from twisted.internet import task
+from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
+from twisted.internet import defer, task
+from twisted.internet.threads import deferToThreadPool
+from twisted.python.threadpool import ThreadPool
 
 from crawler import crawl_lock, signals
-from crawler.health import assess
+from crawler.health import EXIT_DATABASE, assess
 from crawler.items import Article
 from crawler.normalise import date_unparsed, views_unparsed
 from crawler.storage import ArchiveStore, SaveCounts, StorageError, utc_now
@@ -57,6 +59,12 @@ class SQLitePipeline:
     A batch is committed every ``NEWS_ARCHIVE_BATCH_SIZE`` items or
     ``NEWS_ARCHIVE_COMMIT_SECONDS`` seconds, whichever comes first, so a crash loses at
     most the last few seconds of work (and those pages are fetched again next run).
+
+    Batches are written by one writer thread, in order, so SQLite's own work (the
+    inserts, the full-text index, the commit: the GIL is released meanwhile) runs beside
+    Scrapy's reactor instead of on it. The connection is used by one thread at a time:
+    the reactor's before the first batch and after the last (``close_spider`` waits for
+    it), the writer's in between.
     """
 
     def __init__(self, crawler):
@@ -66,6 +74,7 @@ class SQLitePipeline:
         self.db_path = settings.get("NEWS_ARCHIVE_DB")
         self.batch_size = settings.getint("NEWS_ARCHIVE_BATCH_SIZE", 200)
         self.commit_seconds = settings.getfloat("NEWS_ARCHIVE_COMMIT_SECONDS", 2.0)
+        self.busy_timeout = settings.getfloat("NEWS_ARCHIVE_BUSY_TIMEOUT", 10.0)
         self.arguments = json.loads(settings.get("NEWS_ARCHIVE_ARGUMENTS") or "{}")
         self.articles: list[Article] = []
         self.failures: list[dict] = []
@@ -74,6 +83,9 @@ class SQLitePipeline:
         self.last_flush = time.monotonic()
         self.store: ArchiveStore | None = None
         self.crawl_id: int | None = None
+        self.writer = ThreadPool(minthreads=1, maxthreads=1, name="archive-writer")
+        self.writes: list[defer.Deferred] = []  # batches handed to the writer, not yet done
+        self.storage_failed = False
         self.flusher = task.LoopingCall(self.flush_if_due)
         crawler.signals.connect(self.fetch_failed, signal=signals.fetch_failed)
         crawler.signals.connect(self.url_redirected, signal=signals.url_redirected)
@@ -85,18 +97,43 @@ class SQLitePipeline:
 
     def open_spider(self, spider=None):
         crawl_lock.acquire(self.db_path)
-        self.store = ArchiveStore(self.db_path)
-        self.store.mark_interrupted_crawls()
         arguments = self.arguments or {"start_urls": getattr(spider, "start_urls", None)}
-        self.crawl_id = self.store.start_crawl(arguments, os.getpid())
+        try:
+            self.store = ArchiveStore(
+                self.db_path, any_thread=True, busy_timeout_ms=int(1000 * self.busy_timeout)
+            )
+            self.store.mark_interrupted_crawls()
+            self.crawl_id = self.store.start_crawl(arguments, os.getpid())
+        except StorageError as exc:  # locked by another writer for too long, say
+            self.cannot_start(exc)
+            return
         self.stats.set_value("news/crawl_id", self.crawl_id)
+        from twisted.internet import reactor
+
+        self.writer.start()
+        # Also when the reactor stops without closing the spider (a second Ctrl-C).
+        reactor.addSystemEventTrigger("during", "shutdown", self.stop_writer)
         self.flusher.start(self.commit_seconds, now=False)
+
+    def cannot_start(self, error: StorageError) -> None:
+        logger.error("%s: the crawl cannot start", error)
+        self.storage_failed = True
+        self.stats.inc_value("news/storage_errors")
+        self.stats.set_value("news/status", "storage_error")
+        self.stats.set_value("news/exit_code", EXIT_DATABASE)
+        if self.store is not None:
+            self.store.close()
+            self.store = None
+        crawl_lock.release(self.db_path)
+        deferred_from_coro(self.crawler.engine.close_spider_async(reason="storage_error"))
 
     def process_item(self, item, spider=None):
         if isinstance(item, Article):
             self.articles.append(item)
             if len(self.articles) >= self.batch_size:
                 self.flush()
+                if len(self.writes) > 1:  # the writer is behind: wait for the older batch
+                    return defer.DeferredList(self.writes[:1]).addCallback(lambda _: item)
         return item
 
     def fetch_failed(self, url: str, page: str, kind: str, status: int | None, error: str) -> None:
@@ -119,25 +156,57 @@ class SQLitePipeline:
             self.flush()
 
     def flush(self) -> None:
-        """Commit the buffered articles and failures in one go each."""
+        """Hand the buffered articles, failures and aliases to the writer as one batch."""
+        from twisted.internet import reactor
+
         self.last_flush = time.monotonic()
         if self.store is None or not (self.articles or self.failures or self.aliases):
             return
-        articles, failures, aliases = self.articles, self.failures, self.aliases
+        batch = (self.articles, self.failures, self.aliases)
         self.articles, self.failures, self.aliases = [], [], {}
-        try:
-            self.store.record_failures(failures, self.crawl_id)
-            self.counts.add(self.store.save_articles(articles, self.crawl_id))
-            self.store.record_aliases(aliases)
-        except StorageError as exc:
-            self.stats.inc_value("news/storage_errors")
-            logger.error("%s", exc)
-            deferred_from_coro(self.crawler.engine.close_spider_async(reason="storage_error"))
+        write = deferToThreadPool(reactor, self.writer, self.write, *batch)
+        write.addCallbacks(self.written, self.write_failed)
+        write.addBoth(lambda _: self.writes.remove(write))
+        self.writes.append(write)
 
-    def close_spider(self, spider=None):
+    def write(
+        self, articles: list[Article], failures: list[dict], aliases: dict
+    ) -> SaveCounts | None:
+        """One batch, in one transaction (in the writer thread). After a failed batch
+        the rest are not tried: the crawl is stopping, and what was not stored is
+        fetched again next run."""
+        if self.storage_failed:
+            return None
+        return self.store.save_batch(articles, failures, aliases, self.crawl_id)
+
+    def written(self, counts: SaveCounts | None) -> None:
+        if counts is not None:
+            self.counts.add(counts)
+
+    def write_failed(self, failure) -> None:
+        self.stats.inc_value("news/storage_errors")
+        if self.storage_failed:
+            return
+        self.storage_failed = True
+        if failure.check(StorageError):
+            logger.error("%s: stopping the crawl", failure.value)
+        else:
+            logger.error("Storing a batch failed: %s", failure.getTraceback())
+        deferred_from_coro(self.crawler.engine.close_spider_async(reason="storage_error"))
+
+    async def close_spider(self, spider=None) -> None:
+        """Write the last batch and wait until every batch is written."""
         if self.flusher.running:
             self.flusher.stop()
         self.flush()
+        try:
+            await maybe_deferred_to_future(defer.DeferredList(list(self.writes)))
+        finally:
+            self.stop_writer()
+
+    def stop_writer(self) -> None:
+        if self.writer.started:
+            self.writer.stop()
 
     def spider_closed(self, spider, reason: str) -> None:
         """Judge the run and close its ``crawls`` row (after every item is stored)."""
@@ -145,11 +214,17 @@ class SQLitePipeline:
             return
         figures = self.figures()
         verdict = assess(figures, reason)
-        if reason == "finished":
-            self.store.record_completed_walks(getattr(spider, "walks_completed", ()), self.crawl_id)
         figures["summary"] = "; ".join(verdict.reasons) or None
         try:
+            if reason == "finished":
+                walked = getattr(spider, "walks_completed", ())
+                self.store.record_completed_walks(walked, self.crawl_id)
             self.store.finish_crawl(self.crawl_id, verdict.status, verdict.exit_code, figures)
+        except StorageError as exc:
+            # The next run marks this run's row "interrupted".
+            logger.error("%s: this run's crawls row is not closed", exc)
+            self.stats.inc_value("news/storage_errors")
+            verdict = assess(self.figures(), reason)
         finally:
             self.store.close()
             self.store = None

@@ -75,6 +75,9 @@ NEWS_ARCHIVE_REFRESH_DAYS = 3
 # Writes are batched: a batch is committed after this many items or seconds.
 NEWS_ARCHIVE_BATCH_SIZE = 200
 NEWS_ARCHIVE_COMMIT_SECONDS = 2.0
+# A batch waits this many seconds for another writer's lock (a researcher's write, a
+# backup) before the crawl stops with exit status 4.
+NEWS_ARCHIVE_BUSY_TIMEOUT = 10.0
 
 # Read pages (parse, extraction, normalisation) in this many worker processes beside
 # Scrapy's own (crawler.page_workers): "auto" = one per spare core, at most 2; 0 =

@@ -25,7 +25,8 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from pathlib import Path
 
@@ -111,9 +112,18 @@ class SaveCounts:
         self.unchanged += other.unchanged
 
 
-def open_database(path: str | Path, *, create: bool = True) -> sqlite_utils.Database:
+def open_database(
+    path: str | Path,
+    *,
+    create: bool = True,
+    any_thread: bool = False,
+    busy_timeout_ms: int = BUSY_TIMEOUT_MS,
+) -> sqlite_utils.Database:
     """Open the archive at ``path`` (WAL mode, busy timeout) and check it is SQLite.
 
+    ``any_thread``: the connection may be used from another thread than this one (one
+    thread at a time: the caller sees to that). ``busy_timeout_ms``: how long a write
+    waits for another writer's lock before it fails.
     Raises :class:`StorageError` with a one-line reason instead of sqlite3 errors.
     """
     path = Path(path)
@@ -122,8 +132,10 @@ def open_database(path: str | Path, *, create: bool = True) -> sqlite_utils.Data
     if path.parent and not path.parent.exists():
         raise StorageError(f"directory does not exist: {path.parent}")
     try:
-        db = sqlite_utils.Database(path)
-        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        db = sqlite_utils.Database(
+            sqlite3.connect(path, check_same_thread=False) if any_thread else path
+        )
+        db.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
         db.execute("SELECT count(*) FROM sqlite_master").fetchone()
         if create and db.journal_mode != "wal":
             db.enable_wal()
@@ -215,9 +227,11 @@ def _create_tables(db: sqlite_utils.Database) -> None:
 class ArchiveStore:
     """The archive database: read what is known, write batches of articles."""
 
-    def __init__(self, path: str | Path):
+    def __init__(
+        self, path: str | Path, any_thread: bool = False, busy_timeout_ms: int = BUSY_TIMEOUT_MS
+    ):
         self.path = Path(path)
-        self.db = open_database(self.path)
+        self.db = open_database(self.path, any_thread=any_thread, busy_timeout_ms=busy_timeout_ms)
         ensure_schema(self.db)
 
     def close(self) -> None:
@@ -280,17 +294,14 @@ class ArchiveStore:
                         "crawl_id": crawl_id,
                     }
                 )
-        try:
-            # atomic(), not ``with conn``: sqlite-utils commits each call on its own
-            # unless a transaction is open (that made 4 commits per batch, not one).
-            with self.db.atomic():
-                self._insert("articles", rows, upsert_on="url")
-                self._insert("article_versions", versions)
-                self._insert("view_counts", views, verb="INSERT OR REPLACE")
-                if crawl_id is not None:
-                    self._resolve_failures(list(latest), crawl_id)
-        except sqlite3.DatabaseError as exc:
-            raise StorageError(f"cannot write to {self.path}: {exc}") from exc
+        # atomic(), not ``with conn``: sqlite-utils commits each call on its own unless a
+        # transaction is open (that made 4 commits per batch, not one).
+        with self.writing():
+            self._insert("articles", rows, upsert_on="url")
+            self._insert("article_versions", versions)
+            self._insert("view_counts", views, verb="INSERT OR REPLACE")
+            if crawl_id is not None:
+                self._resolve_failures(list(latest), crawl_id)
         return counts
 
     def _insert(
@@ -351,7 +362,7 @@ class ArchiveStore:
         """Remember old URLs (``alias -> url``) that redirect to a stored article."""
         rows = [{"alias": a, "url": u, "first_seen": utc_now()} for a, u in aliases.items()]
         if rows:
-            with self.db.conn:
+            with self.writing():
                 self.db["url_aliases"].insert_all(rows, pk="alias", ignore=True)
 
     def record_failures(self, failures: Sequence[dict], crawl_id: int | None) -> None:
@@ -360,11 +371,8 @@ class ArchiveStore:
         if not failures:
             return
         rows = [{**f, "crawl_id": crawl_id, "retry": int(is_retryable(f))} for f in failures]
-        try:
-            with self.db.conn:
-                self.db["failures"].insert_all(rows)
-        except sqlite3.DatabaseError as exc:
-            raise StorageError(f"cannot write to {self.path}: {exc}") from exc
+        with self.writing():
+            self.db["failures"].insert_all(rows)
 
     def record_completed_walks(self, start_urls: Iterable[str], crawl_id: int | None) -> None:
         """Remember that these lists were walked to the end by a finished crawl."""
@@ -372,7 +380,7 @@ class ArchiveStore:
             {"start_url": u, "completed_at": utc_now(), "crawl_id": crawl_id} for u in start_urls
         ]
         if rows:
-            with self.db.conn:
+            with self.writing():
                 self.db["list_walks"].upsert_all(rows, pk="start_url")
 
     def start_crawl(self, arguments: dict, pid: int) -> int:
@@ -383,24 +391,64 @@ class ArchiveStore:
             "pid": pid,
             "arguments": json.dumps(arguments, ensure_ascii=False),
         }
-        with self.db.conn:
+        with self.writing():
             return self.db["crawls"].insert(row).last_pk
 
     def finish_crawl(self, crawl_id: int, status: str, exit_code: int, figures: dict) -> None:
         """Close the ``crawls`` row of this run with its status and counters."""
-        known = set(self.db["crawls"].columns_dict)
-        update = {k: v for k, v in figures.items() if k in known}
-        update.update(finished_at=utc_now(), status=status, exit_code=exit_code)
-        with self.db.conn:
+        with self.writing():
+            known = set(self.db["crawls"].columns_dict)
+            update = {k: v for k, v in figures.items() if k in known}
+            update.update(finished_at=utc_now(), status=status, exit_code=exit_code)
             self.db["crawls"].update(crawl_id, update)
 
     def mark_interrupted_crawls(self) -> int:
         """Mark crawls left ``running`` by a killed process as ``interrupted``."""
-        with self.db.conn:
+        with self.writing():
             cursor = self.db.execute(
                 "UPDATE crawls SET status = 'interrupted' WHERE status = 'running'"
             )
         return cursor.rowcount
+
+    def save_batch(
+        self,
+        articles: Sequence[Article],
+        failures: Sequence[dict],
+        aliases: dict[str, str],
+        crawl_id: int | None,
+    ) -> SaveCounts:
+        """A crawl's batch — failed fetches, articles, redirect aliases — in one
+        transaction: all of it is stored, or none."""
+        with self.writing():
+            self.record_failures(failures, crawl_id)
+            counts = self.save_articles(articles, crawl_id)
+            self.record_aliases(aliases)
+        return counts
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """One write transaction (a savepoint inside another); SQLite errors become a
+        :class:`StorageError` naming the database.
+
+        ``BEGIN IMMEDIATE`` takes the write lock first (waiting up to the busy timeout
+        for another writer), so reads inside the transaction never have to upgrade a
+        stale snapshot, which SQLite refuses at once.
+        """
+        conn = self.db.conn
+        try:
+            if conn.in_transaction:
+                with self.db.atomic():
+                    yield
+                return
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                conn.rollback()
+                raise
+            conn.commit()
+        except sqlite3.DatabaseError as exc:
+            raise StorageError(f"cannot write to {self.path}: {exc}") from exc
 
 
 def _quote(name: str) -> str:

@@ -27,6 +27,7 @@ from scrapy import signals as scrapy_signals
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from twisted.python.failure import Failure
 
@@ -104,11 +105,10 @@ class NewsSpider(scrapy.Spider):
         crawler.signals.connect(spider.close_readers, signal=scrapy_signals.spider_closed)
         return spider
 
-    def close_readers(self):
-        """Stop the page-reading workers (spider_closed); the Deferred fires when they
-        have ended."""
+    async def close_readers(self) -> None:
+        """Stop the page-reading workers and wait until they have ended (spider_closed)."""
         self.crawler.stats.set_value("news/pages_read_in_workers", self.readers.in_workers)
-        return self.readers.close()
+        await maybe_deferred_to_future(self.readers.close())
 
     def configure(self, settings) -> None:
         """Read the profile, the walk mode and what the archive already holds."""

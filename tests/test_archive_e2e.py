@@ -107,6 +107,41 @@ def test_second_crawl_is_refused_while_one_runs(tmp_path):
             first.wait()
 
 
+def test_database_locked_by_another_writer_stops_the_crawl_cleanly(tmp_path):
+    """A write lock held elsewhere for longer than the busy timeout: one clear line,
+    exit status 4, no traceback, no half-written batch; the next run completes the
+    archive."""
+    db = tmp_path / "archive.db"
+    with FixtureSite(layout="default") as site:
+        args = [sys.executable, "-m", "crawler", "crawl", "--db", str(db)]
+        for url in site.start_urls:
+            args += ["--start-url", url]
+        args += [*FAST, "-s", "DOWNLOAD_DELAY=0.02", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1"]
+        args += ["-s", "NEWS_ARCHIVE_BUSY_TIMEOUT=0.3", "-s", "NEWS_ARCHIVE_COMMIT_SECONDS=0.2"]
+        first = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        wait_for_articles(db, 1)
+        blocker = sqlite3.connect(db, isolation_level=None)
+        blocker.execute("BEGIN IMMEDIATE")
+        try:
+            out, err = first.communicate(timeout=120)
+        finally:
+            blocker.execute("ROLLBACK")
+            blocker.close()
+        assert first.returncode == 4, err.decode()[-3000:]
+        log = err.decode()
+        assert "Traceback" not in log
+        assert "database is locked: stopping the crawl" in log
+        assert "storage_error" in out.decode()
+        with sqlite3.connect(db) as conn:
+            versions = conn.execute("select count(*) from article_versions").fetchone()[0]
+            articles = conn.execute("select count(*) from articles").fetchone()[0]
+            assert versions == articles  # whole batches only
+            assert conn.execute("pragma integrity_check").fetchone()[0] == "ok"
+        again = crawl(db, site.start_urls)
+        assert again.returncode == 0, again.stderr[-3000:]
+        assert_archive_matches(db, site)
+
+
 def test_stale_lock_is_taken_over_and_log_file_ends_with_summary(tmp_path):
     db, log = tmp_path / "archive.db", tmp_path / "crawl.log"
     (tmp_path / "archive.db.lock").write_text("999999\n")
