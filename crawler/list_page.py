@@ -84,6 +84,7 @@ from crawler.text import (
     common_ancestor,
     normalize_space,
     resolve_href,
+    text_content,
 )
 from crawler.urls import Section, canonical_url, is_pagination_url
 
@@ -126,7 +127,8 @@ _STRONG_ARROWS = frozenset({"›", "→", ">", "⟩", "〉", "▶", "►", "⇒"
 _WEAK_ARROWS = frozenset({"»"})
 _TRIM = " .:»›→>«‹←<|\u00a0"
 _CURRENT_CLASS = re.compile(r"(?:^|[-_\s])(?:active|current|selected|cur)(?:$|[-_\s])", re.I)
-_PAGER_HINT = re.compile(r"pagen_|showall_|nav-|page-", re.IGNORECASE)
+_PAGER_HINTS = ("pagen_", "showall_", "nav-", "page-")
+_PAGER_HINT = re.compile("|".join(_PAGER_HINTS), re.IGNORECASE)
 _PAGE_VALUE = re.compile(r"^page-(\d+)$", re.IGNORECASE)
 #: Elements with a ``data-*`` attribute that may hold a URL (``data-url``, ``data-next-page``).
 _DATA_URL_XPATH = (
@@ -134,6 +136,7 @@ _DATA_URL_XPATH = (
     "'href') or contains(name(), 'next') or contains(name(), 'link') or contains(name(), "
     "'page'))]]"
 )
+_CLASS_WORD_SPLIT = re.compile(r"[-_\s]+")
 _SEF_PAGE = re.compile(r"/(?:nav-[\w-]+/)?page-(\d+)/?$", re.IGNORECASE)
 
 
@@ -159,6 +162,11 @@ class ListItems:
 class _Link:
     element: etree._Element
     url: str  # canonical
+
+    @functools.cached_property
+    def title_like(self) -> bool:
+        """:func:`_is_title_like` (several steps ask it of each link: computed once)."""
+        return _is_title_like(self.element)
 
 
 # ---------------------------------------------------------------------------- public
@@ -271,7 +279,7 @@ def _find_list(page: ParsedPage, links: list[_Link]) -> ListItems:
     """The list's own items among ``links`` (empty when no list is found)."""
     if not links:
         return ListItems()
-    items = _edit_area_items(links) or _repeated_items(page, links)
+    items = _edit_area_items(page, links) or _repeated_items(page, links)
     if len(items) < 2:
         return ListItems()
     chosen = {_primary_url(item_links) for item_links in items.values()}
@@ -285,7 +293,7 @@ def _find_list(page: ParsedPage, links: list[_Link]) -> ListItems:
         if link.url in chosen:
             urls.append(link.url)
         elif link.element not in item_of and _is_inside(link.element, container):
-            if _is_title_like(link.element) and _url_shape(link.url) in shapes:
+            if link.title_like and _url_shape(link.url) in shapes:
                 urls.append(link.url)
     return ListItems(urls=_unique(urls), elements=list(items))
 
@@ -298,6 +306,8 @@ def _url_shape(url: str) -> tuple[int, tuple[str, ...]]:
     """
     parts = urlsplit(url)
     depth = len([s for s in parts.path.split("/") if s])
+    if not parts.query:
+        return depth, ()
     keys = tuple(sorted({key.lower() for key, _value in parse_qsl(parts.query)}))
     return depth, keys
 
@@ -308,12 +318,14 @@ def _is_inside(element: etree._Element, container: etree._Element | None) -> boo
     return any(ancestor is container for ancestor in element.iterancestors())
 
 
-def _edit_area_items(links: list[_Link]) -> dict[etree._Element, list[_Link]]:
+def _edit_area_items(page: ParsedPage, links: list[_Link]) -> dict[etree._Element, list[_Link]]:
     """Items marked by Bitrix edit-area ids, for the component with the most items."""
     by_component: dict[str, dict[etree._Element, list[_Link]]] = defaultdict(dict)
+    ids = page.id_of
     for link in links:
         for ancestor in link.element.iterancestors():
-            match = _EDIT_AREA_ID.match(ancestor.get("id", ""))
+            ident = ids.get(ancestor)
+            match = _EDIT_AREA_ID.match(ident) if ident else None
             if match:
                 by_component[match.group(1)].setdefault(ancestor, []).append(link)
                 break
@@ -340,7 +352,7 @@ def _repeated_items(page: ParsedPage, links: list[_Link]) -> dict[etree._Element
         parent = item.getparent()
         while parent is not None and len(urls_under[parent]) == 1:
             item, parent = parent, parent.getparent()
-        groups[_tag_path(item, paths)].setdefault(item, []).append(link)
+        groups[_tag_path(item, paths, page.class_of)].setdefault(item, []).append(link)
     if not groups:
         return {}
     dispersed = _dispersed_urls(links, urls_under)
@@ -365,15 +377,18 @@ def _dispersed_urls(links: list[_Link], urls_under: dict[etree._Element, set[str
     return dispersed
 
 
-def _tag_path(element: etree._Element, memo: dict[etree._Element, str]) -> str:
-    """``html/body/div.page/div.news-list/div.item``: tag and first class per level."""
+def _tag_path(
+    element: etree._Element, memo: dict[etree._Element, str], class_of: dict[etree._Element, str]
+) -> str:
+    """``html/body/div.page/div.news-list/div.item``: tag and first class per level
+    (``class_of``: :attr:`ParsedPage.class_of`)."""
     known = memo.get(element)
     if known is not None:
         return known
     parent = element.getparent()
-    classes = element.get("class", "").split()
+    classes = class_of.get(element, "").split()
     own = f"{element.tag}.{classes[0]}" if classes else str(element.tag)
-    path = f"{_tag_path(parent, memo)}/{own}" if parent is not None else own
+    path = f"{_tag_path(parent, memo, class_of)}/{own}" if parent is not None else own
     memo[element] = path
     return path
 
@@ -383,9 +398,7 @@ def _group_score(items: dict[etree._Element, list[_Link]], dispersed: set[str]) 
     count) plus the items that show more than their links: a date, a teaser, a picture.
     A bar of section tabs is links only; news items carry a date.
     """
-    title_like = {
-        link.url for links in items.values() for link in links if _is_title_like(link.element)
-    }
+    title_like = {link.url for links in items.values() for link in links if link.title_like}
     with_content = sum(1 for item, links in items.items() if _has_own_content(item, links))
     return len(_distinct(items) - dispersed) + len(title_like - dispersed) + with_content
 
@@ -394,30 +407,36 @@ def _has_own_content(item: etree._Element, links: list[_Link]) -> bool:
     """The item holds text outside its links, or a picture."""
     if item.tag == "a":
         return False
-    link_text = sum(len(normalize_space("".join(link.element.itertext()))) for link in links)
-    if len(normalize_space("".join(item.itertext()))) > link_text:
+    link_text = sum(len(normalize_space(text_content(link.element))) for link in links)
+    if len(normalize_space(text_content(item))) > link_text:
         return True
     return next(item.iter("img"), None) is not None
 
 
 def _is_title_like(anchor: etree._Element) -> bool:
     """A link that shows an article title rather than a picture, rubric or "more"."""
-    if _TITLE_CLASS.search(anchor.get("class", "")):
+    if _names_a_title(anchor.get("class", "")):
         return True
-    if len(normalize_space("".join(anchor.itertext()))) >= _TITLE_TEXT_MIN:
+    if len(normalize_space(text_content(anchor))) >= _TITLE_TEXT_MIN:
         return True
     for depth, ancestor in enumerate(anchor.iterancestors()):
         if depth >= 3:
             break
-        if ancestor.tag in _HEADING_TAGS or _TITLE_CLASS.search(ancestor.get("class", "")):
+        if ancestor.tag in _HEADING_TAGS or _names_a_title(ancestor.get("class", "")):
             return True
     return any(child.tag in _HEADING_TAGS for child in anchor)
+
+
+@functools.lru_cache(maxsize=1024)
+def _names_a_title(classes: str) -> bool:
+    """A class value with ``title``, ``name`` or ``head`` in it (memoised: classes recur)."""
+    return bool(_TITLE_CLASS.search(classes))
 
 
 def _primary_url(links: list[_Link]) -> str:
     """The item's own article: its title-like link, else its most frequent link."""
     for link in links:
-        if _is_title_like(link.element):
+        if link.title_like:
             return link.url
     counts = Counter(link.url for link in links)
     return max(counts, key=lambda url: counts[url])  # ties: first in page order
@@ -516,7 +535,7 @@ def _rel_next(page: ParsedPage) -> list[_Candidate]:
 def _class_words(element: etree._Element | None) -> set[str]:
     if element is None:
         return set()
-    return set(re.split(r"[-_\s]+", element.get("class", "").lower()))
+    return set(_CLASS_WORD_SPLIT.split(element.get("class", "").lower()))
 
 
 def _pager_anchors(page: ParsedPage) -> list[tuple[etree._Element, str]]:
@@ -526,13 +545,24 @@ def _pager_anchors(page: ParsedPage) -> list[tuple[etree._Element, str]]:
         for anchor in page.anchors:
             href = anchor.get("href") or ""
             in_block = page.flags.get(anchor, 0) & PAGER
-            if not in_block and not _PAGER_HINT.search(href):
+            if not in_block and not _hints_pager(href):
                 continue  # cheap pre-filter: most links are neither
             absolute = page.absolute(href)
             if absolute and (in_block or is_pagination_url(absolute)):
                 found.append((anchor, absolute))
         page.memo["pager_anchors"] = found
     return page.memo["pager_anchors"]
+
+
+def _hints_pager(value: str) -> bool:
+    """``_PAGER_HINT.search(value)``, after a cheap test that spares most values the
+    regex: every character the pattern matches ignoring case folds to the pattern's own
+    letter (``ſ`` to ``s``), so a match needs a hint in ``value.casefold()``."""
+    folded = value.casefold()
+    for hint in _PAGER_HINTS:
+        if hint in folded:
+            return bool(_PAGER_HINT.search(value))
+    return False
 
 
 def _class_next(page: ParsedPage) -> list[_Candidate]:
@@ -549,7 +579,7 @@ def _class_next(page: ParsedPage) -> list[_Candidate]:
 
 
 def _link_label(anchor: etree._Element) -> str:
-    text = normalize_space("".join(anchor.itertext()))
+    text = normalize_space(text_content(anchor))
     return text or normalize_space(anchor.get("title") or anchor.get("aria-label"))
 
 
@@ -582,7 +612,7 @@ def _load_more_next(page: ParsedPage) -> list[_Candidate]:
         found: list[_Candidate] = []
         for element in page.root.xpath(_DATA_URL_XPATH):
             for name, value in element.attrib.items():
-                if not name.startswith("data-") or not _PAGER_HINT.search(value):
+                if not name.startswith("data-") or not _hints_pager(value):
                     continue
                 absolute = page.absolute(value)
                 if absolute and is_pagination_url(absolute):
@@ -616,7 +646,7 @@ def _highlighted_number(anchors: list[etree._Element]) -> int | None:
     for element in pager.iter(etree.Element):
         if element.tag == "a" or element.get("href"):
             continue
-        text = normalize_space("".join(element.itertext()))
+        text = normalize_space(text_content(element))
         if text.isdigit() and _marks_current_page(element):
             return int(text)
     return None

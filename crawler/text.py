@@ -125,13 +125,17 @@ DROPPED_TAGS: frozenset[str] = frozenset(
     }
 )
 _CELL_TAGS = frozenset({"td", "th"})
+#: Tags that make :func:`_walk` do more than concatenate text (see :func:`inline_text`).
+_BREAKING_TAGS = BLOCK_TAGS | DROPPED_TAGS | _CELL_TAGS | {"br"}
 
 
 def normalize_space(text: str | None) -> str:
     """Collapse whitespace (incl. no-break spaces) to single spaces and strip."""
     if not text:
         return ""
-    return " ".join(_INVISIBLE.sub("", text).split())  # str.split(): all Unicode spaces
+    if not text.isascii() and _INVISIBLE.search(text):  # searching is cheaper than sub()
+        text = _INVISIBLE.sub("", text)
+    return " ".join(text.split())  # str.split(): all Unicode spaces
 
 
 def as_element(node: Any) -> etree._Element | None:
@@ -182,14 +186,14 @@ def _walk(
         elif tag in BLOCK_TAGS:
             out.flush()
             out.add(child.text)
-            if not _walk(child, out, skip, stop_at):
+            if len(child) and not _walk(child, out, skip, stop_at):  # len(): leaves need no call
                 return False
             out.flush()
         else:
             gap = " " if tag in _CELL_TAGS else ""
             out.add(gap)
             out.add(child.text)
-            if not _walk(child, out, skip, stop_at):
+            if len(child) and not _walk(child, out, skip, stop_at):
                 return False
             out.add(gap)
         out.add(child.tail)
@@ -230,7 +234,20 @@ def block_text(
 
 def inline_text(node: Any) -> str:
     """All visible text of ``node`` on one line (scripts, forms etc. dropped)."""
+    element = as_element(node)
+    if element is not None and not any(d.tag in _BREAKING_TAGS for d in element.iterdescendants()):
+        # nothing inside starts a paragraph or is dropped: one run of text (the usual
+        # case: a link, a date line, a heading), read by libxml2 instead of :func:`_walk`
+        return "" if element.tag in DROPPED_TAGS else normalize_space(text_content(element))
     return " ".join(paragraphs(node))
+
+
+def text_content(element: etree._Element) -> str:
+    """``"".join(element.itertext())``: every text inside ``element``, scripts included,
+    its own tail excluded (built by libxml2, several times faster than ``itertext``)."""
+    if not len(element):
+        return element.text or ""
+    return etree.tostring(element, method="text", encoding=str, with_tail=False)
 
 
 # --------------------------------------------------------------------------- regions
@@ -422,7 +439,7 @@ class ParsedPage:
     The root is parsed with lxml's plain HTML parser (no per-element Python class
     lookup, so walking the tree is cheap); :attr:`selector` wraps it for parsel queries.
     One walk over the tree records every element's region flags, its position in the
-    page and the elements that carry a ``class``.
+    page and the elements that carry a ``class`` or an ``id`` (with the values, read once).
     """
 
     def __init__(self, html: str, url: str) -> None:
@@ -433,10 +450,12 @@ class ParsedPage:
         self.base_url = urljoin(url, base.strip()) if base and base.strip() else url
         self.flags: dict[etree._Element, int] = {}
         self.order: dict[etree._Element, int] = {}
-        #: Elements with a ``class`` attribute, in page order.
+        #: Elements with a ``class`` attribute, in page order, and their class values.
         self.classed: list[etree._Element] = []
-        #: Elements with an ``id`` attribute, in page order.
+        self.class_values: list[str] = []
+        #: Elements with an ``id`` attribute, in page order, and their ids.
         self.with_id: list[etree._Element] = []
+        self.id_values: list[str] = []
         self._itemprops: dict[str, list[etree._Element]] | None = None
         #: Per-page memo for derived results (list items, pager links...).
         self.memo: dict[str, Any] = {}
@@ -448,6 +467,7 @@ class ParsedPage:
     def _index(self) -> None:
         """One walk: positions, region flags (as :func:`region_flags`), classed elements."""
         flags, order, classed, with_id = self.flags, self.order, self.classed, self.with_id
+        class_values, id_values = self.class_values, self.id_values
         inherited_of = flags.get
         for position, element in enumerate(self.root.iter(etree.Element)):
             order[element] = position
@@ -456,17 +476,30 @@ class ParsedPage:
             if tag in DROPPED_TAGS:
                 flags[element] = inherited | DROPPED
                 continue
-            if tag in _SPECIAL_TAGS:
-                inherited |= _tag_flags(tag, inherited, element.get("class"))
             classes, ident = element.get("class"), element.get("id")
+            if tag in _SPECIAL_TAGS:
+                inherited |= _tag_flags(tag, inherited, classes)
             if classes or ident:
                 if classes:
                     classed.append(element)
+                    class_values.append(classes)
                 if ident:
                     with_id.append(element)
+                    id_values.append(ident)
                 if tag != "html" and tag != "body":
                     inherited |= _class_and_id_flags(classes, ident)
             flags[element] = inherited
+
+    @functools.cached_property
+    def class_of(self) -> dict[etree._Element, str]:
+        """The ``class`` value of each classed element (a dict lookup is many times cheaper
+        than asking lxml for the attribute again)."""
+        return dict(zip(self.classed, self.class_values, strict=True))
+
+    @functools.cached_property
+    def id_of(self) -> dict[etree._Element, str]:
+        """The ``id`` of each element that has one (in page order)."""
+        return dict(zip(self.with_id, self.id_values, strict=True))
 
     @functools.cached_property
     def anchors(self) -> list[etree._Element]:
@@ -478,10 +511,10 @@ class ParsedPage:
         """Elements by their schema.org ``itemprop`` (``headline``, ``articleBody``...)."""
         if self._itemprops is None:
             self._itemprops = {}
-            marked = [self.root] if self.root.get("itemprop") else []
-            marked.extend(self.root.iterfind(".//*[@itemprop]"))  # faster than XPath
-            for element in marked:
-                self._itemprops.setdefault(element.get("itemprop"), []).append(element)
+            for element in self.order:  # every element, in page order, already listed
+                name = element.get("itemprop")
+                if name:
+                    self._itemprops.setdefault(name, []).append(element)
         return self._itemprops
 
     def absolute(self, href: str | None) -> str | None:
@@ -524,14 +557,24 @@ class ParsedPage:
         title = next(self.root.iter("title"), None)
         return normalize_space(title.text) if title is not None else ""
 
-    def classed_within(self, element: etree._Element) -> list[etree._Element]:
-        """The classed elements inside ``element`` (itself included), in page order."""
+    def classes_within(
+        self, element: etree._Element | None = None
+    ) -> Iterable[tuple[etree._Element, str]]:
+        """``(element, class value)`` of the classed elements inside ``element`` (itself
+        included; the whole page when None), in page order."""
+        if element is None:
+            return zip(self.classed, self.class_values, strict=True)
+        start, end = self._classed_span(element)
+        return zip(self.classed[start:end], self.class_values[start:end], strict=True)
+
+    def _classed_span(self, element: etree._Element) -> tuple[int, int]:
+        """Where the classed elements inside ``element`` start and end in :attr:`classed`."""
         order = self.order
         start = bisect.bisect_left(self.classed, order.get(element, 0), key=order.__getitem__)
         end = bisect.bisect_right(
             self.classed, self.subtree_end(element), lo=start, key=order.__getitem__
         )
-        return self.classed[start:end]
+        return start, end
 
     def subtree_end(self, element: etree._Element) -> int:
         """Position of the last element inside ``element`` (for cheap "is inside" tests)."""

@@ -259,8 +259,12 @@ def in_section(url: str, start_url: str) -> bool:
     return Section(start_url).contains(url)
 
 
+@functools.lru_cache(maxsize=4096)
 def is_pagination_url(url: str) -> bool:
-    """True for pager links: ``PAGEN_n``, ``SHOWALL_n``, ``nav-x=page-n``, ``/nav-x/page-n/``."""
+    """True for pager links: ``PAGEN_n``, ``SHOWALL_n``, ``nav-x=page-n``, ``/nav-x/page-n/``.
+
+    Memoised: a pager's links recur on the list pages around it.
+    """
     parts = urlsplit(url.strip())
     return _has_pager_query(parts.query) or bool(_SEF_PAGER_PATH.search(unquote(parts.path)))
 
