@@ -35,7 +35,7 @@ from crawler import signals
 from crawler.items import Article
 from crawler.list_page import ListPage
 from crawler.page_workers import PageWorkers, parse_processes
-from crawler.site_profiles import PROFILES, selectors_for_url
+from crawler.site_profiles import PROFILES, Selectors, selectors_for_url
 from crawler.storage import ArchiveStore, utc_now
 from crawler.urls import Section, canonical_url, looks_like_article_url, on_start_host
 
@@ -91,6 +91,7 @@ class NewsSpider(scrapy.Spider):
         self.sitemap_sections: dict[str, list[str]] = defaultdict(list)
         self.sitemap_entries: dict[str, list[tuple[str, str | None]]] = defaultdict(list)
         self.sections: dict[str, Section] = {}
+        self.selectors_by_start: dict[str, Selectors] = {}
         #: Start lists walked to their end (or read from the sitemaps) in this run.
         self.walks_completed: set[str] = set()
 
@@ -151,6 +152,13 @@ class NewsSpider(scrapy.Spider):
             section = self.sections[start_url] = Section(start_url)
         return section.contains(url)
 
+    def selectors(self, start_url: str) -> Selectors:
+        """The site profile's selector overrides for this start list (looked up once)."""
+        found = self.selectors_by_start.get(start_url)
+        if found is None:
+            found = self.selectors_by_start[start_url] = selectors_for_url(start_url)
+        return found
+
     def section_of(self, url: str) -> str | None:
         """The start list whose section holds ``url``, if any."""
         return next((s for s in self.start_urls if self.in_section(url, s)), None)
@@ -170,7 +178,9 @@ class NewsSpider(scrapy.Spider):
             callback=self.parse_article,
             errback=self.article_failed,
             cb_kwargs={"start_url": start_url},
-            meta={"lastmod": lastmod},
+            # The URL is canonical already: parse_article need not work it out again
+            # unless the page answered from elsewhere (a redirect).
+            meta={"lastmod": lastmod, "canonical": url},
             priority=1,  # finish articles before walking further: keeps the queue short
         )
 
@@ -183,7 +193,7 @@ class NewsSpider(scrapy.Spider):
         if not isinstance(response, TextResponse):
             self.logger.warning("List page is not HTML: %s", response.url)
             return []
-        page = await self.readers.read_list(response, selectors_for_url(start_url))
+        page = await self.readers.read_list(response, self.selectors(start_url))
         return list(self.follow_list(page, response.url, start_url))
 
     def follow_list(self, page: ListPage, page_url: str, start_url: str) -> Iterator[Request]:
@@ -305,7 +315,9 @@ class NewsSpider(scrapy.Spider):
         (:mod:`crawler.page_workers`). A coroutine returning a list, not an async
         generator: Scrapy's spider middlewares then take their cheaper synchronous path."""
         self.crawler.stats.inc_value("news/article_pages")
-        url = canonical_url(response.url)
+        url = response.meta.get("canonical")
+        if response.url != url:
+            url = canonical_url(response.url)
         if not self.in_section(url, start_url):
             self.logger.warning("Redirected out of the news section: %s", response.url)
             self.crawler.stats.inc_value("news/off_section")
@@ -314,7 +326,7 @@ class NewsSpider(scrapy.Spider):
             self.record_aliases(response, url)
             return []
         kind, article = (
-            await self.readers.read_article(response, url, utc_now(), selectors_for_url(start_url))
+            await self.readers.read_article(response, url, utc_now(), self.selectors(start_url))
             if isinstance(response, TextResponse)
             else ("other", None)
         )
