@@ -53,7 +53,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m bench.run",
         description="Benchmark the crawler against the bare Scrapy spider. "
-        "Example: python -m bench.run --rounds 3",
+        "Example: python -m bench.run --rounds 5",
     )
     parser.add_argument(
         "--quick", action="store_true", help="small archive, one round, small export: a smoke run"
@@ -62,7 +62,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--rounds",
         type=int,
         default=None,
-        help="bare/full crawl rounds (default 3; 1 with --quick)",
+        help="bare/full crawl rounds (default 5; 1 with --quick)",
     )
     parser.add_argument(
         "--articles-per-lang",
@@ -94,7 +94,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     args = parser.parse_args(argv)
     quick = args.quick
-    args.rounds = args.rounds or (1 if quick else 3)
+    args.rounds = args.rounds or (1 if quick else 5)
     args.articles_per_lang = args.articles_per_lang or (100 if quick else 1700)
     args.export_articles = args.export_articles or (5_000 if quick else 100_000)
     args.stage_articles = 20 if quick else 100

@@ -93,6 +93,7 @@ class App:
         self.log: list[tuple[str, str, int]] = []
         self.lock = threading.Lock()
         self._hits: dict[tuple, int] = {}
+        self._answers: dict[tuple, Response] = {}  # see respond()
         self.sessions = 0
         self.set_phase(phase)
 
@@ -118,13 +119,26 @@ class App:
         return f"PHPSESSID=fixture{number:08d}; path=/; HttpOnly"
 
     def respond(self, raw_path: str) -> Response:
-        """Answer one request for ``raw_path`` (path and query)."""
+        """Answer one request for ``raw_path`` (path and query).
+
+        A 200 answer is kept and served again for the same path, phase and day: pages
+        depend on nothing else (faults answer before a page is rendered, the session
+        cookie is a header), and rendering took a third of the server's CPU, which the
+        benchmark's crawlers need on the same machine.
+        """
+        key = (raw_path, id(self.snap), date.today())
+        kept = self._answers.get(key)
+        if kept is not None:
+            return kept
         try:
             url = urlsplit(raw_path)
-            return self.route(url.path, parse_qs(url.query, keep_blank_values=True))
+            response = self.route(url.path, parse_qs(url.query, keep_blank_values=True))
         except Exception:  # a fixture bug must show, not hang the crawl
             traceback.print_exc()
             return Response(500, HTML, b"<h1>500 Internal Server Error</h1>")
+        if response.status == 200:
+            self._answers[key] = response
+        return response
 
     def route(self, path: str, query: dict[str, list[str]]) -> Response:
         snap, base, today = self.snap, self.base, date.today()
