@@ -6,12 +6,26 @@ import asyncio
 from http import HTTPStatus
 
 from scrapy import signals
+from scrapy.downloadermiddlewares import cookies as scrapy_cookies
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Request, Response
 from scrapy.utils.response import response_status_message
+from tldextract import TLDExtract
 
 from crawler.warc import WarcFile
+
+# Scrapy's cookie middleware asks tldextract whether a cookie's domain is a public
+# suffix. By default tldextract downloads the Public Suffix List from publicsuffix.org
+# (or GitHub) the first time a site sets a cookie on a machine without its cache: a
+# request to a third party in the middle of a crawl, and offline a logged traceback
+# before it falls back to the list bundled with tldextract. Use that bundled list
+# straight away, without network or cache files. (Scrapy keeps the extractor in a
+# module attribute; this module is loaded with the downloader middlewares, before any
+# request.)
+scrapy_cookies._split_domain = TLDExtract(
+    suffix_list_urls=(), cache_dir=None, include_psl_private_domains=True
+)
 
 
 class BackoffRetryMiddleware(RetryMiddleware):

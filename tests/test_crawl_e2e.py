@@ -63,6 +63,22 @@ def test_seed_article(tmp_path):
     assert "Возврат к списку" not in seed["body"]
 
 
+def test_cookies_on_a_fresh_machine_ask_no_third_party(tmp_path):
+    """The site's session cookie makes Scrapy check the Public Suffix List; on a machine
+    without tldextract's cache that used to download it from publicsuffix.org (offline:
+    a logged traceback). The bundled list is used instead: nothing fetched, no cache."""
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {"HOME": str(home), "XDG_CACHE_HOME": str(home / ".cache"), "TLDEXTRACT_CACHE": ""}
+    with FixtureSite(layout="custom") as site:
+        result = crawl(tmp_path / "archive.db", site.start_urls, env=env)
+        assert site.sessions == 1  # the cookie was kept
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "Traceback" not in result.stderr
+    assert "Public Suffix" not in result.stderr
+    assert not (home / ".cache").exists()
+
+
 def test_second_crawl_adds_nothing_and_fetches_no_article(tmp_path):
     db = tmp_path / "archive.db"
     with FixtureSite(layout="mixed") as site:
