@@ -144,14 +144,15 @@ def open_database(
     return db
 
 
-def ensure_schema(db: sqlite_utils.Database) -> None:
-    """Create the archive tables and indexes that do not exist yet."""
+def ensure_schema(db: sqlite_utils.Database, path: str | Path) -> None:
+    """Create the archive tables and indexes that do not exist yet in ``db`` (the
+    archive at ``path``, named in errors)."""
     try:
         with db.conn:
             _create_tables(db)
         ensure_fts(db)  # the search index over title and body, kept current by triggers
     except sqlite3.DatabaseError as exc:
-        raise StorageError(f"cannot create tables in {db.conn}: {exc}") from exc
+        raise StorageError(f"cannot create tables in {path}: {exc}") from exc
 
 
 def _create_tables(db: sqlite_utils.Database) -> None:
@@ -232,7 +233,7 @@ class ArchiveStore:
     ):
         self.path = Path(path)
         self.db = open_database(self.path, any_thread=any_thread, busy_timeout_ms=busy_timeout_ms)
-        ensure_schema(self.db)
+        ensure_schema(self.db, self.path)
 
     def close(self) -> None:
         self.db.conn.close()
@@ -294,8 +295,8 @@ class ArchiveStore:
                         "crawl_id": crawl_id,
                     }
                 )
-        # atomic(), not ``with conn``: sqlite-utils commits each call on its own unless a
-        # transaction is open (that made 4 commits per batch, not one).
+        # One transaction around the three writes: sqlite-utils commits each call on its
+        # own unless a transaction is open (that made 4 commits per batch, not one).
         with self.writing():
             self._insert("articles", rows, upsert_on="url")
             self._insert("article_versions", versions)
