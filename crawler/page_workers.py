@@ -116,6 +116,11 @@ class _Worker(protocol.ProcessProtocol):
         self._on_gone(self, reason)
         self.ended.callback(None)
 
+    @property
+    def available(self) -> bool:
+        """Ready for pages and still running."""
+        return self.ready and not self.gone
+
     def stop(self) -> None:
         if not self.gone and self.transport is not None:
             self.transport.closeStdin()
@@ -176,14 +181,12 @@ class PageWorkers:
         return read(kind, args)
 
     def _usable(self) -> bool:
-        return not self._closed and any(w.ready and not w.gone for w in self._workers)
+        return not self._closed and any(w.available for w in self._workers)
 
     def _hand_over(self) -> None:
         """Give waiting pages (list pages first) to workers with room for them."""
         for worker in self._workers:
-            if not worker.ready or worker.gone:
-                continue
-            while len(worker.pending) < DEPTH:
+            while worker.available and len(worker.pending) < DEPTH:
                 queue = self._waiting["list"] or self._waiting["article"]
                 if not queue:
                     return

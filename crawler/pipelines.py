@@ -128,15 +128,22 @@ class SQLitePipeline:
         self.flusher.start(self.commit_seconds, now=False)
 
     def cannot_start(self, error: StorageError) -> None:
-        logger.error("%s: the crawl cannot start", error)
-        self.storage_failed = True
-        self.stats.inc_value("news/storage_errors")
+        # No crawls row to judge the run by later: the verdict is set here.
         self.stats.set_value("news/status", "storage_error")
         self.stats.set_value("news/exit_code", EXIT_DATABASE)
         if self.store is not None:
             self.store.close()
             self.store = None
         crawl_lock.release(self.db_path)
+        self.storage_error(f"{error}: the crawl cannot start")
+
+    def storage_error(self, message: str) -> None:
+        """Count a storage error; the first one is logged and stops the crawl."""
+        self.stats.inc_value("news/storage_errors")
+        if self.storage_failed:
+            return
+        self.storage_failed = True
+        logger.error("%s", message)
         deferred_from_coro(self.crawler.engine.close_spider_async(reason="storage_error"))
 
     def process_item(self, item, spider=None):
@@ -196,15 +203,10 @@ class SQLitePipeline:
             self.counts.add(counts)
 
     def write_failed(self, failure) -> None:
-        self.stats.inc_value("news/storage_errors")
-        if self.storage_failed:
-            return
-        self.storage_failed = True
         if failure.check(StorageError):
-            logger.error("%s: stopping the crawl", failure.value)
+            self.storage_error(f"{failure.value}: stopping the crawl")
         else:
-            logger.error("Storing a batch failed: %s", failure.getTraceback())
-        deferred_from_coro(self.crawler.engine.close_spider_async(reason="storage_error"))
+            self.storage_error(f"Storing a batch failed: {failure.getTraceback()}")
 
     async def close_spider(self, spider=None) -> None:
         """Write the last batch and wait until every batch is written."""
