@@ -37,7 +37,7 @@ def test_bare_spider_fetches_every_expected_article():
 def test_child_figures_count_every_process_of_the_tree():
     """A crawl with page-reading workers is several processes: the peak RSS and CPU of
     the benchmark's children are summed over the whole tree."""
-    grandchild = "b = bytearray(60 * 2**20); import time; time.sleep(1.0)"
+    grandchild = "b = bytearray(60 * 2**20); import time; time.sleep(1.5)"
     script = (
         "import subprocess, sys, time\n"
         f"p = subprocess.Popen([sys.executable, '-c', {grandchild!r}])\n"
