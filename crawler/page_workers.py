@@ -7,9 +7,15 @@ the reading is handed to worker processes (:mod:`crawler.page_reader`), so a fas
 (a local mirror, a WARC replay) runs at Scrapy's own speed. The results are the same
 either way: the workers call the same pure functions.
 
-- Workers start only once a crawl has read ``start_after`` pages: a cron run that finds
-  a few new articles never pays for them, and until a worker has said it is ready
-  (about half a second) pages are read in the crawl's own process.
+- Workers start only once a crawl has more than ``start_after`` pages to read (article
+  pages scheduled, see :meth:`PageWorkers.expect`, or pages read): a cron run that
+  finds a few new articles never pays for them, and a big crawl starts them as soon as
+  its first list page is read, before the article pages arrive. Until a worker has said
+  it is ready (about half a second) list pages are read in the crawl's own process (the
+  list walk is the crawl's critical path) and article pages wait for the worker: the
+  reactor keeps downloading meanwhile instead of reading pages at half its speed (and
+  paying, say, for dateparser's first use). A worker not ready after
+  ``READY_TIMEOUT`` seconds is given up, and the waiting pages are read in-process.
 - Workers are child processes on pipes, driven by the reactor itself (no threads).
   They end when their input ends, which also happens when the crawl is killed.
 - A page a worker could not read (it raised, or the worker died) is read again in the
@@ -29,7 +35,7 @@ from typing import Any
 
 from scrapy.http import TextResponse
 from scrapy.utils.defer import maybe_deferred_to_future
-from twisted.internet import defer, protocol
+from twisted.internet import defer, error, protocol
 
 from crawler.items import Article
 from crawler.list_page import ListPage
@@ -63,6 +69,10 @@ def parse_processes(value: object) -> int:
 class WorkerFailed(Exception):
     """A worker could not read a page (it raised, or it died)."""
 
+
+#: Seconds a starting worker may take to say it is ready before pages are read
+#: in-process again (it normally takes about half a second).
+READY_TIMEOUT = 15.0
 
 #: Pages handed to a worker at a time: one being read, one waiting in its pipe (so it
 #: never waits for the reactor between two pages). The rest wait here, list pages first.
@@ -125,6 +135,13 @@ class _Worker(protocol.ProcessProtocol):
         if not self.gone and self.transport is not None:
             self.transport.closeStdin()
 
+    def kill(self) -> None:
+        if not self.gone and self.transport is not None:
+            try:
+                self.transport.signalProcess("KILL")
+            except error.ProcessExitedAlready:
+                pass
+
 
 class PageWorkers:
     """Read pages in worker processes once the crawl is big enough, else in-process.
@@ -137,10 +154,19 @@ class PageWorkers:
     next articles).
     """
 
-    def __init__(self, processes: int, start_after: int = 20) -> None:
+    def __init__(
+        self,
+        processes: int,
+        start_after: int = 20,
+        ready_timeout: float = READY_TIMEOUT,
+        command: list[str] | None = None,
+    ) -> None:
         self.processes = processes
         self.start_after = start_after
+        self.ready_timeout = ready_timeout
+        self.command = command or [sys.executable, "-m", "crawler.page_reader"]
         self.pages = 0
+        self.expected = 0
         self.in_workers = 0
         self._workers: list[_Worker] = []
         self._waiting: dict[str, deque[tuple[tuple, defer.Deferred]]] = {
@@ -149,6 +175,13 @@ class PageWorkers:
         }
         self._started = False
         self._closed = False
+        self._ready_check = None
+
+    def expect(self, pages: int = 1) -> None:
+        """``pages`` more article pages are on their way (requests scheduled)."""
+        self.expected += pages
+        if self.expected > self.start_after:
+            self._start_once()
 
     async def read_article(
         self,
@@ -165,7 +198,9 @@ class PageWorkers:
 
     async def _read(self, kind: str, args: tuple) -> Any:
         self.pages += 1
-        if self._usable():
+        if self.pages > self.start_after:
+            self._start_once()
+        if self._usable() or (kind == "article" and self._starting()):
             answer: defer.Deferred = defer.Deferred()
             self._waiting[kind].append(((kind, args), answer))
             self._hand_over()
@@ -176,12 +211,14 @@ class PageWorkers:
             else:
                 self.in_workers += 1
                 return result
-        elif not self._started and self.processes and self.pages > self.start_after:
-            self._start()
         return read(kind, args)
 
     def _usable(self) -> bool:
         return not self._closed and any(w.available for w in self._workers)
+
+    def _starting(self) -> bool:
+        """A worker is on its way: started, not ready yet, not given up."""
+        return not self._closed and any(not w.ready and not w.gone for w in self._workers)
 
     def _hand_over(self) -> None:
         """Give waiting pages (list pages first) to workers with room for them."""
@@ -192,11 +229,14 @@ class PageWorkers:
                     return
                 worker.submit(*queue.popleft())
 
+    def _start_once(self) -> None:
+        if not self._started and self.processes and not self._closed:
+            self._start()
+
     def _start(self) -> None:
         from twisted.internet import reactor
 
         self._started = True
-        command = [sys.executable, "-m", "crawler.page_reader"]
         # The worker imports this very package, wherever the crawl found it.
         root = str(Path(__file__).resolve().parent.parent)
         env = {
@@ -208,15 +248,30 @@ class PageWorkers:
             try:
                 reactor.spawnProcess(
                     worker,
-                    sys.executable,
-                    command,
+                    self.command[0],
+                    self.command,
                     env=env,
                     childFDs={0: "w", 1: "r", 2: 2},
                 )
-            except (OSError, NotImplementedError) as error:
-                logger.warning("Cannot start a page-reading worker (%s): reading pages here", error)
-                return
+            except (OSError, NotImplementedError) as exc:
+                logger.warning("Cannot start a page-reading worker (%s): reading pages here", exc)
+                break
             self._workers.append(worker)
+        if self._workers:
+            self._ready_check = reactor.callLater(self.ready_timeout, self._check_ready)
+
+    def _check_ready(self) -> None:
+        """Give up workers that are still not ready (killed: one stuck for good would
+        otherwise keep the crawl from ending)."""
+        if self._closed or any(w.ready for w in self._workers):
+            return
+        logger.warning(
+            "No page-reading worker was ready after %g s: reading pages in the crawl's process",
+            self.ready_timeout,
+        )
+        self.close()
+        for worker in self._workers:
+            worker.kill()
 
     def _ready(self, worker: _Worker) -> None:
         if self._closed:
@@ -239,6 +294,8 @@ class PageWorkers:
         read in-process. The Deferred fires when every worker has ended (a
         ``spider_closed`` handler: the crawl's process leaves no worker behind)."""
         self._closed = True
+        if self._ready_check is not None and self._ready_check.active():
+            self._ready_check.cancel()
         for queue in self._waiting.values():
             while queue:
                 queue.popleft()[1].errback(WorkerFailed("the workers are closing"))

@@ -81,9 +81,9 @@ NEWS_ARCHIVE_BUSY_TIMEOUT = 10.0
 
 # Read pages (parse, extraction, normalisation) in this many worker processes beside
 # Scrapy's own (crawler.page_workers): "auto" = one per spare core, at most 2; 0 =
-# always in the crawl's process. Started once a crawl has read NEWS_ARCHIVE_PARSE_AFTER
-# pages, so small cron runs never start them. Only a fast crawl (a mirror, a replay)
-# gains; the records are the same either way.
+# always in the crawl's process. Started once a crawl has more than
+# NEWS_ARCHIVE_PARSE_AFTER pages to read, so small cron runs never start them. Only a
+# fast crawl (a mirror, a replay) gains; the records are the same either way.
 NEWS_ARCHIVE_PARSE_PROCESSES = "auto"
 NEWS_ARCHIVE_PARSE_AFTER = 20
 

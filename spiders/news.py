@@ -173,6 +173,7 @@ class NewsSpider(scrapy.Spider):
 
     def article_request(self, url: str, start_url: str, lastmod: str | None = None) -> Request:
         self.scheduled.add(url)
+        self.readers.expect()  # enough pages to read: workers start before they arrive
         return Request(
             url,
             callback=self.parse_article,

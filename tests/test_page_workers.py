@@ -4,6 +4,7 @@ crawl that survives a dead worker."""
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import subprocess
@@ -164,3 +165,65 @@ def test_a_killed_worker_does_not_lose_pages(tmp_path):
         assert crawl.returncode == 0, out + err[-3000:]
         assert "A page-reading worker ended" in err
         assert_archive_matches(db, site)
+
+
+NEVER_READY = """
+import asyncio, json, logging, sys, time
+from scrapy.utils.reactor import install_reactor
+install_reactor("twisted.internet.asyncioreactor.AsyncioSelectorReactor")
+from twisted.internet import defer, reactor
+from scrapy.http import HtmlResponse
+from scrapy.utils.defer import maybe_deferred_to_future
+from crawler.page_reader import read
+from crawler.page_workers import PageWorkers
+
+logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+with open(sys.argv[1], "rb") as file:
+    body = file.read()
+url = "https://example.kz/ru/news/some-article/"
+found = {}
+
+async def main():
+    # A "worker" that never says it is ready (stuck in its imports, say).
+    workers = PageWorkers(
+        1, start_after=0, ready_timeout=0.5,
+        command=[sys.executable, "-c", "import time; time.sleep(60)"],
+    )
+    page = HtmlResponse(url=url, body=body, encoding="utf-8")
+    started = time.monotonic()
+    result = await workers.read_article(page, url, "2026-01-01T00:00:00Z", None)
+    found["waited"] = time.monotonic() - started
+    await maybe_deferred_to_future(workers.close())
+    found["closed"] = time.monotonic() - started
+    args = (body, "utf-8", url, url, "2026-01-01T00:00:00Z", None)
+    found["same"] = result == read("article", args)
+    found["in_workers"] = workers.in_workers
+
+def run():
+    d = defer.Deferred.fromFuture(asyncio.ensure_future(main()))
+    d.addBoth(lambda result: (print(repr(result), file=sys.stderr), reactor.stop()))
+
+reactor.callWhenRunning(run)
+reactor.run()
+print(json.dumps(found))
+"""
+
+
+def test_a_worker_never_ready_is_given_up_and_pages_read_in_process():
+    """An article page waits for a starting worker; one that is not ready in time is
+    killed (the crawl can still end) and the page is read in the crawl's process."""
+    page = next(PAGES.glob("article_*.html"))
+    run = subprocess.run(
+        [sys.executable, "-c", NEVER_READY, str(page)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    found = json.loads(run.stdout.strip().splitlines()[-1])
+    assert found["same"] is True
+    assert found["in_workers"] == 0
+    assert 0.5 <= found["waited"] < 10  # it waited for the worker, then gave it up
+    assert found["closed"] < 10  # the stuck worker was killed, not waited for
+    assert "No page-reading worker was ready after 0.5 s" in run.stderr
