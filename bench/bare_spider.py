@@ -2,7 +2,9 @@
 
 ``python -m bench.bare_spider --start-url URL... [-s NAME=VALUE]...`` runs stock Scrapy
 (no project settings, pipelines or middlewares) with the given settings and prints one
-JSON line of figures (responses, requests, elapsed seconds).
+JSON line of figures (responses, requests, elapsed seconds). ``-s
+NEWS_ARCHIVE_GC_THRESHOLD=N`` is not passed to Scrapy: it sets Python's collector
+threshold as the crawler does (:mod:`crawler.collector`).
 
 "The same links" means the same pages, reached the same way:
 
@@ -31,6 +33,8 @@ from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.http import Request, Response, TextResponse
+
+from crawler.collector import set_first_threshold
 
 _HREF = re.compile(r'href="([^"#]*)')
 _PAGE_NUMBER = re.compile(r"(?:PAGEN_\d+=|page-)(\d+)", re.IGNORECASE)
@@ -110,6 +114,11 @@ def main(argv: list[str] | None = None) -> None:
 
     args = parse_args(argv)
     settings = dict(pair.split("=", 1) for pair in args.settings)
+    # Not a Scrapy setting: the crawler's garbage-collector threshold, applied the same
+    # way here so that both sides run with it (crawler/collector.py).
+    threshold = int(settings.pop("NEWS_ARCHIVE_GC_THRESHOLD", 0) or 0)
+    if threshold > 0:
+        set_first_threshold(threshold)
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(BareSpider)
     started = time.monotonic()

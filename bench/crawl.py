@@ -33,6 +33,9 @@ SHARED_SETTINGS = {
     "COOKIES_ENABLED": "True",
     "RETRY_TIMES": "3",
     "LOG_LEVEL": "INFO",
+    # The crawler's collector threshold (crawler/collector.py); the bare spider applies
+    # the same, so its ceiling is measured at its fastest too.
+    "NEWS_ARCHIVE_GC_THRESHOLD": "10000",
 }
 #: The full crawler only: its retry middleware waits RETRY_BACKOFF_BASE before a retry
 #: (stock Scrapy does not wait).
