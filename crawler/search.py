@@ -3,7 +3,8 @@
 The index is a plain SQLite FTS5 table, ``articles_fts``, over ``articles.title`` and
 ``articles.body`` with the default ``unicode61`` tokenizer, created by sqlite-utils with
 triggers that keep it current on every insert, update and delete — so sqlite-utils and
-Datasette detect it and search it as they are.
+Datasette detect it and search it as they are. The update trigger re-indexes an
+article only when its title or body changed (:data:`UPDATE_TRIGGER`).
 
 Russian and Kazakh are inflected, so the words of a query are stemmed here, not in the
 index: each word becomes "the word itself OR any word starting with its stem".
@@ -94,9 +95,28 @@ class SearchError(Exception):
     """The search text has nothing to search for."""
 
 
+#: sqlite-utils' update trigger re-indexes title and body on every update of a row; a
+#: refetch that only moves ``views`` or ``last_seen`` then rewrote the index for
+#: nothing. Same name and body, with a WHEN: only a changed title or body is re-indexed.
+UPDATE_TRIGGER = f"""CREATE TRIGGER "articles_au" AFTER UPDATE ON "articles"
+WHEN old."title" IS NOT new."title" OR old."body" IS NOT new."body" BEGIN
+  INSERT INTO "{FTS_TABLE}" ("{FTS_TABLE}", rowid, "title", "body")
+    VALUES('delete', old.rowid, old."title", old."body");
+  INSERT INTO "{FTS_TABLE}" (rowid, "title", "body") VALUES (new.rowid, new."title", new."body");
+END"""
+
+
 def ensure_fts(db: sqlite_utils.Database) -> None:
-    """Create the FTS5 index and its triggers unless they exist (idempotent)."""
+    """Create the FTS5 index and its triggers unless they exist (idempotent); an older
+    archive's update trigger is replaced by :data:`UPDATE_TRIGGER`."""
     db["articles"].enable_fts(FTS_COLUMNS, create_triggers=True, replace=True)
+    found = db.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'articles_au'"
+    ).fetchone()
+    if found is None or found[0] != UPDATE_TRIGGER:
+        with db.conn:
+            db.execute('DROP TRIGGER IF EXISTS "articles_au"')
+            db.execute(UPDATE_TRIGGER)
 
 
 def has_fts(db: sqlite_utils.Database) -> bool:

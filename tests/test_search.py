@@ -12,7 +12,9 @@ from click.testing import CliRunner
 from crawler.cli import main
 from crawler.items import Article
 from crawler.search import (
+    FTS_COLUMNS,
     FTS_TABLE,
+    ensure_fts,
     has_fts,
     kazakh_stem,
     match_expression,
@@ -217,3 +219,23 @@ def test_missing_database_is_not_created(tmp_path):
     result = CliRunner().invoke(main, ["search", "--db", str(missing), "медиация"])
     assert (result.exit_code, result.output) == (4, f"Error: database not found: {missing}\n")
     assert not missing.exists()
+
+
+def test_index_follows_text_changes_only(tmp_path):
+    """A refetch that changes only the view count leaves the index alone; a changed
+    body is re-indexed; an archive with sqlite-utils' plain update trigger is upgraded."""
+    db = sqlite_utils.Database(tmp_path / "a.db")
+    db["articles"].insert({"url": "u", "title": "Медиация", "body": "текст", "views": 1}, pk="url")
+    db["articles"].enable_fts(FTS_COLUMNS, create_triggers=True)  # an older archive
+    ensure_fts(db)
+    assert has_fts(db)
+    index_rows = f"SELECT count(*) FROM {FTS_TABLE}_data"  # FTS5 writes a segment per change
+    before = db.execute(index_rows).fetchone()
+    db["articles"].upsert({"url": "u", "title": "Медиация", "body": "текст", "views": 2}, pk="url")
+    assert db.execute(index_rows).fetchone() == before
+    db["articles"].upsert({"url": "u", "title": "Медиация", "body": "новый текст"}, pk="url")
+    assert [r["url"] for r in db["articles"].search("новый")] == ["u"]
+    assert list(db["articles"].search("медиация"))
+    assert db.execute(f"SELECT count(*) FROM {FTS_TABLE}").fetchone() == (1,)
+    ensure_fts(db)  # idempotent
+    assert db.execute(f"SELECT count(*) FROM {FTS_TABLE}").fetchone() == (1,)
