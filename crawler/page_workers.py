@@ -74,9 +74,12 @@ class WorkerFailed(Exception):
 #: in-process again (it normally takes about half a second).
 READY_TIMEOUT = 15.0
 
-#: Pages handed to a worker at a time: one being read, one waiting in its pipe (so it
-#: never waits for the reactor between two pages). The rest wait here, list pages first.
-DEPTH = 2
+#: Pages handed to a worker at a time (the rest wait here, list pages first). A worker
+#: gets its next page only when the reactor has read an answer and written the next
+#: request, a loop iteration or two later; with 2 a worker sat idle about a quarter of
+#: the time while some 400 pages (Scrapy's 5 MB scraper limit) waited here and the
+#: reactor stopped fetching. With 8 the worker keeps up and almost nothing waits here.
+DEPTH = 8
 
 
 class _Worker(protocol.ProcessProtocol):
