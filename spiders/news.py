@@ -71,6 +71,11 @@ def parse_lastmod(value: str | None) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
+#: List pages fetched in a run, ahead of the articles already queued (see
+#: :meth:`NewsSpider.list_request`).
+LIST_RUN = 8
+
+
 class NewsSpider(scrapy.Spider):
     name = "news"
 
@@ -163,12 +168,19 @@ class NewsSpider(scrapy.Spider):
         """The start list whose section holds ``url``, if any."""
         return next((s for s in self.start_urls if self.in_section(url, s)), None)
 
-    def list_request(self, url: str, start_url: str) -> Request:
+    def list_request(self, url: str, start_url: str, number: int = 1) -> Request:
+        """List page ``number`` of ``start_url``'s list. Articles go first
+        (priority 1) except for the pages of a run of :data:`LIST_RUN`: the next page of a
+        run is fetched before the articles already queued, so the list walk (the
+        crawl's critical path: a list page is read before its articles are known) does
+        not leave the scheduler empty after every page; the first page of the next run
+        waits for them, so the queue holds at most a run of pages' articles."""
         return Request(
             url,
             callback=self.parse_list,
             errback=self.list_failed,
-            cb_kwargs={"start_url": start_url},
+            cb_kwargs={"start_url": start_url, "number": number},
+            priority=0 if number % LIST_RUN == 1 else 2,
         )
 
     def article_request(self, url: str, start_url: str, lastmod: str | None = None) -> Request:
@@ -187,7 +199,9 @@ class NewsSpider(scrapy.Spider):
 
     # -- list pages ------------------------------------------------------------
 
-    async def parse_list(self, response: Response, start_url: str) -> list[Request]:
+    async def parse_list(
+        self, response: Response, start_url: str, number: int = 1
+    ) -> list[Request]:
         """Requests for the list's new articles and its next page (a coroutine returning
         a list, like :meth:`parse_article`)."""
         self.crawler.stats.inc_value("news/list_pages")
@@ -195,9 +209,11 @@ class NewsSpider(scrapy.Spider):
             self.logger.warning("List page is not HTML: %s", response.url)
             return []
         page = await self.readers.read_list(response, self.selectors(start_url))
-        return list(self.follow_list(page, response.url, start_url))
+        return list(self.follow_list(page, response.url, start_url, number))
 
-    def follow_list(self, page: ListPage, page_url: str, start_url: str) -> Iterator[Request]:
+    def follow_list(
+        self, page: ListPage, page_url: str, start_url: str, number: int = 1
+    ) -> Iterator[Request]:
         """The list page's new article links, then the next list page while walking on."""
         self.crawler.stats.inc_value("news/article_links", len(page.article_urls))
         new = 0
@@ -218,7 +234,7 @@ class NewsSpider(scrapy.Spider):
         if not (self.full or new or start_url not in self.walked):
             self.logger.info("Nothing new on %s: stop walking this list", page_url)
             return
-        yield self.list_request(next_url, start_url)
+        yield self.list_request(next_url, start_url, number + 1)
 
     def list_failed(self, failure: Failure) -> Iterator[Request]:
         request = failure.request
