@@ -151,7 +151,8 @@ def test_workers_give_the_same_archive_and_leave_nothing_behind(tmp_path):
 def test_a_killed_worker_does_not_lose_pages(tmp_path):
     mark = f"NEWS_ARCHIVE_TEST_{uuid.uuid4().hex}"
     db = tmp_path / "archive.db"
-    with FixtureSite(layout="mixed", articles_per_lang=150) as site:
+    # Big enough that the crawl is still reading pages well after the kill.
+    with FixtureSite(layout="mixed", articles_per_lang=500) as site:
         crawl = start_crawl(db, site, *WORKERS_FROM_THE_START, env={mark: "1"})
         deadline = time.monotonic() + 60
         workers: list[int] = []
@@ -159,7 +160,8 @@ def test_a_killed_worker_does_not_lose_pages(tmp_path):
             workers = [pid for pid in processes_marked(mark) if pid != crawl.pid]
             time.sleep(0.02)
         assert workers, "no worker process was started"
-        time.sleep(0.5)  # let it take pages
+        time.sleep(0.3)  # let it take pages
+        assert crawl.poll() is None, "the crawl ended before the worker could be killed"
         os.kill(workers[0], 9)
         out, err = crawl.communicate(timeout=180)
         assert crawl.returncode == 0, out + err[-3000:]
