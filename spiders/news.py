@@ -194,7 +194,9 @@ class NewsSpider(scrapy.Spider):
             # The URL is canonical already: parse_article need not work it out again
             # unless the page answered from elsewhere (a redirect).
             meta={"lastmod": lastmod, "canonical": url},
-            priority=1,  # finish articles before walking further: keeps the queue short
+            # Before the first list page of the next run (priority 0), after the other
+            # list pages of a run (2): see list_request. Keeps the queue short.
+            priority=1,
         )
 
     # -- list pages ------------------------------------------------------------
