@@ -85,7 +85,10 @@ def crawl_records(layout: str, robots: str) -> dict:
         db = sqlite_utils.Database(db_path)
         articles = []
         for row in db.query("SELECT * FROM articles ORDER BY url"):
-            for moving in ("first_seen", "last_seen"):
+            # first_seen/last_seen move with the clock; lastmod depends on whether the
+            # first list page or the sitemap scheduled the article first (a race on the
+            # robots=bitrix site, where both lead to the same articles)
+            for moving in ("first_seen", "last_seen", "lastmod"):
                 row.pop(moving)
             if row["published_raw"] and not _YEAR.search(row["published_raw"]):
                 row["published"] = "(relative)"  # "Сегодня, 10:15" moves with the calendar
