@@ -1,10 +1,10 @@
 """A large archive for the reading side: export to CSV / JSON Lines and search latency.
 
 The archive is built from the fixture site's own sentences (Russian, Kazakh, English),
-bodies of about 3 KB, through :meth:`crawler.storage.ArchiveStore.save_articles` in
-batches, with the full-text triggers dropped during the load and the index rebuilt once
-at the end (:func:`crawler.search.ensure_fts`). It is kept in ``bench/results/`` and
-reused by later runs of the same size.
+bodies of about 3 KB, through :meth:`crawler.archive.store.ArchiveStore.save_articles`
+in batches, with the full-text triggers dropped during the load and the index rebuilt
+once at the end (:func:`crawler.archive.search.ensure_fts`). It is kept in
+``bench/results/`` and reused by later runs of the same size.
 """
 
 from __future__ import annotations
@@ -107,8 +107,8 @@ def _body(rng: random.Random, sentences: list[str]) -> str:
 
 def build(path: Path, archive: Archive, count: int, log=print) -> dict:
     """Create the archive at ``path`` unless one of this size is there already."""
-    from crawler.search import FTS_TRIGGERS, ensure_fts
-    from crawler.storage import ArchiveStore
+    from crawler.archive.search import FTS_TRIGGERS, ensure_fts
+    from crawler.archive.store import ArchiveStore
 
     done = path.with_suffix(".done")
     if path.exists() and done.exists() and done.read_text() == f"{count} {FORMAT_VERSION}":
@@ -146,7 +146,7 @@ def build(path: Path, archive: Archive, count: int, log=print) -> dict:
 def export_figures(db: Path, outdir: Path, log=print) -> dict:
     """``news-archive export`` to CSV and JSON Lines (subprocesses), and the sqlite3 tool."""
     try:
-        import crawler.export  # noqa: F401
+        import crawler.archive.export  # noqa: F401
     except ImportError as exc:
         return {"skipped": f"export not available: {exc}"}
     result = {}
@@ -186,12 +186,12 @@ def _sqlite3_floor(db: Path, out: Path, log) -> dict | None:
 
 
 def search_figures(db: Path, repeats: int, log=print) -> dict:
-    """Latency of :func:`crawler.search.search` (in this process, after a warm-up pass)
+    """Latency of :func:`crawler.archive.search.search` (in this process, after a warm-up pass)
     over :data:`QUERIES`; and one ``news-archive search`` subprocess, start-up included."""
     try:
-        from crawler.query import ArticleFilter
-        from crawler.search import match_expression, search
-        from crawler.storage import open_database
+        from crawler.archive.database import open_database
+        from crawler.archive.filters import ArticleFilter
+        from crawler.archive.search import match_expression, search
     except ImportError as exc:
         return {"skipped": f"search not available: {exc}"}
     database = open_database(db, create=False)
@@ -215,7 +215,7 @@ def search_figures(db: Path, repeats: int, log=print) -> dict:
     database.conn.close()
     child = children.python("-m", "crawler", "search", "медиация", "--db", str(db))
     result = {
-        "api": "crawler.search.search, in process, after one warm-up pass",
+        "api": "crawler.archive.search.search, in process, after one warm-up pass",
         **_latencies(sorted(t for times in per_query for t in times)),
         "selective_median_ms": statistics.median(
             t for times in per_query[: len(SELECTIVE)] for t in times

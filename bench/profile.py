@@ -27,7 +27,10 @@ from bench import children, crawl
 
 #: Stage of a sample: the first rule whose pattern is on the stack wins.
 STAGES = [
-    ("article extraction", re.compile(r"\b(read_page|extract_article_page|classify_page) \(")),
+    (
+        "article extraction",
+        re.compile(r"\b(extract_page|extract_article_page|classify_page|extract_article) \("),
+    ),
     ("list extraction", re.compile(r"\bextract_list_page \(")),
     ("normalise", re.compile(r"\bbuild_article \(")),
     ("handing pages to workers", re.compile(r"\b(PageWorkers|_Worker)\.")),

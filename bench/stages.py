@@ -19,15 +19,15 @@ from pathlib import Path
 
 from scrapy.http import HtmlResponse
 
-from crawler.article_page import read_page
-from crawler.dates import find_date, parse_date
+from crawler.archive.store import ArchiveStore
+from crawler.extract.classify import extract_page
+from crawler.extract.dates import find_date, parse_date
+from crawler.extract.list_page import extract_list_page
+from crawler.extract.record import build_article
+from crawler.extract.urls import canonical_url, in_section
 from crawler.fixture_site import FixtureSite
 from crawler.items import Article
-from crawler.list_page import extract_list_page
-from crawler.normalise import build_article
 from crawler.site_profiles import selectors_for_url
-from crawler.storage import ArchiveStore
-from crawler.urls import canonical_url, in_section
 
 #: Date texts in the formats the fast path documents (crawler/dates.py).
 KNOWN_DATES = [
@@ -127,12 +127,12 @@ def measure(site: FixtureSite, per_lang: int, log=print) -> dict:
     result["list_page_us_per_page"] = list_us
     result["list_extraction_us"] = list_us * len(lists) / links
     result["article_extraction_us"] = best_us(
-        loop(lambda h, u, s: read_page(h, u, selectors_for_url(s)), articles), n
+        loop(lambda h, u, s: extract_page(h, u, selectors_for_url(s)), articles), n
     )
     result["routing_us"] = best_us(
         loop(lambda h, u, s: in_section(canonical_url(u), s), articles), n
     )
-    fields = [(read_page(h, u, selectors_for_url(s))[1], u) for h, u, s in articles]
+    fields = [(extract_page(h, u, selectors_for_url(s))[1], u) for h, u, s in articles]
     result.update(_dates(fields))
     result["normalise_us"] = best_us(
         loop(lambda f, u: build_article(u, f, "2026-01-01T00:00:00Z"), fields), n

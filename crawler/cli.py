@@ -1,6 +1,6 @@
 """The ``news-archive`` command line (click).
 
-Every command opens the database through :mod:`crawler.storage` and turns errors into
+Every command opens the database through :mod:`crawler.archive` and turns errors into
 one clear line and a non-zero exit status (see :mod:`crawler.health` for the codes).
 The Scrapy settings module is loaded here, so cron can run it from any directory.
 """
@@ -8,13 +8,11 @@ The Scrapy settings module is loaded here, so cron can run it from any directory
 from __future__ import annotations
 
 import errno
-import io
 import json
 import logging
 import os
 import sqlite3
 import sys
-from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import date
 from functools import partial
@@ -25,16 +23,19 @@ import click
 import sqlite_utils
 
 from crawler import crawl_lock
-from crawler import export as archive_export
-from crawler import query as archive_query
-from crawler import search as archive_search
+from crawler.archive import export as archive_export
+from crawler.archive import query as archive_query
+from crawler.archive import search as archive_search
+from crawler.archive import stats as archive_stats
+from crawler.archive.database import StorageError, default_db_path, open_database
+from crawler.archive.filters import ArticleFilter, parse_date_bound
+from crawler.archive.store import ArchiveStore
 from crawler.health import (
     EXIT_ABORTED,
     EXIT_DATABASE,
     EXIT_LOCKED,
     EXIT_USAGE,
 )
-from crawler.storage import ArchiveStore, StorageError, default_db_path, open_database
 
 logger = logging.getLogger("news-archive")
 
@@ -384,7 +385,7 @@ class DateBound(click.ParamType):
         if isinstance(value, date):
             return value
         try:
-            return archive_query.parse_date_bound(value, end=self.end)
+            return parse_date_bound(value, end=self.end)
         except ValueError as exc:
             self.fail(str(exc), param, ctx)
 
@@ -430,14 +431,6 @@ def check_lang(db: sqlite_utils.Database, lang: str | None) -> None:
         raise Failed(
             f"no article in language {lang!r} (the archive has {', '.join(known)})", EXIT_USAGE
         )
-
-
-def _export_target(output: str | None, dataset: str, fmt: str, lang: str | None) -> Path:
-    if output:
-        return Path(output)
-    directory = Path("exports")
-    directory.mkdir(exist_ok=True)
-    return archive_export.default_output(directory, dataset, fmt, lang)
 
 
 def _progress(total: int):
@@ -496,7 +489,7 @@ def export(db_path, fmt, output, lang, since, until, excel, history):
     check_lang(db, lang)
     name = history or "articles"
     dataset = archive_export.DATASETS[name]
-    filters = archive_query.ArticleFilter(lang, since, until)
+    filters = ArticleFilter(lang, since, until)
     progress = None
     if sys.stderr.isatty():
         progress = _progress(archive_export.count_rows(db, dataset, filters))
@@ -511,8 +504,8 @@ def export(db_path, fmt, output, lang, since, until, excel, history):
     )
     target = None
     try:
-        target = None if output == "-" else _export_target(output, name, fmt, lang)
-        rows = _export_to(target, write, bom=excel)
+        target = archive_export.export_target(output, name, fmt, lang)
+        rows = archive_export.export_to(target, write, bom=excel)
     except archive_export.ExportError as exc:
         raise Failed(str(exc), EXIT_USAGE) from None
     except sqlite3.Error as exc:
@@ -520,33 +513,11 @@ def export(db_path, fmt, output, lang, since, until, excel, history):
     except OSError as exc:
         if exc.errno == errno.EPIPE:
             raise  # the reader went away (| head): click exits quietly
-        where = "standard output" if output == "-" else target or output or "exports/"
+        where = archive_export.describe_target(output, target)
         raise Failed(f"cannot write {where}: {exc.strerror}") from None
     click.echo(f"exported {rows} rows of {name}", err=True)
     if target is not None:
         click.echo(str(target))
-
-
-def _export_to(target: Path | None, write, bom: bool) -> int:
-    """Run ``write(out)`` into ``target`` (renamed when complete) or standard output."""
-    if target is not None:
-        with archive_export.atomic_text_file(target, bom=bom) as out:
-            return write(out)
-    with utf8_stdout() as out:
-        out.write("\ufeff" if bom else "")
-        return write(out)
-
-
-@contextmanager
-def utf8_stdout():
-    """Standard output as UTF-8 text that writes line ends as they are (CSV's CRLF)."""
-    sys.stdout.flush()
-    out = io.TextIOWrapper(sys.stdout.buffer, "utf-8", newline="")
-    try:
-        yield out
-    finally:
-        out.flush()
-        out.detach()
 
 
 @main.command(cls=OneLineErrors)
@@ -576,7 +547,7 @@ def search(text, db_path, lang, since, until, limit, as_json):
         if not archive_search.has_fts(db):
             click.echo("building the search index (once)...", err=True)
             archive_search.ensure_fts(db)
-        filters = archive_query.ArticleFilter(lang, since, until)
+        filters = ArticleFilter(lang, since, until)
         hits = archive_search.search(db, " ".join(text), filters, limit)
     except archive_search.SearchError as exc:
         raise Failed(str(exc), EXIT_USAGE) from None
@@ -611,7 +582,7 @@ def query(sql, db_path, as_csv, as_json):
         conn, guard = archive_query.connect_read_only(path)
         columns, rows = archive_query.run_query(conn, guard, sql)
         if as_csv or as_json:
-            with utf8_stdout() as out:
+            with archive_export.utf8_stdout() as out:
                 write = archive_export.write_csv if as_csv else archive_query.write_json_list
                 write(out, columns, rows)
         else:
@@ -633,13 +604,13 @@ def stats(db_path, as_json):
     """
     db = open_archive(db_path)
     try:
-        figures = archive_query.archive_stats(db)
+        figures = archive_stats.archive_stats(db)
     except sqlite3.Error as exc:
         raise Failed(f"cannot read {db_path or default_db_path()}: {exc}", EXIT_DATABASE) from None
     if as_json:
         click.echo(json.dumps(figures, ensure_ascii=False, indent=2))
     else:
-        click.echo(archive_query.format_stats(figures))
+        click.echo(archive_stats.format_stats(figures))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,11 +1,15 @@
-"""Reading pages in worker processes, beside Scrapy's reactor.
+"""Extracting pages in worker processes, beside Scrapy's reactor.
 
-Scrapy fetches and schedules on one thread, and reading a page (the lxml parse and the
-generic extraction rules of :mod:`crawler.article_page` and :mod:`crawler.list_page`)
-costs about as much CPU as Scrapy spends fetching it. On a machine with a spare core
-the reading is handed to worker processes (:mod:`crawler.page_reader`), so a fast crawl
-(a local mirror, a WARC replay) runs at Scrapy's own speed. The results are the same
-either way: the workers call the same pure functions.
+Scrapy fetches and schedules on one thread, and extracting a page (the lxml parse and
+the generic rules of :mod:`crawler.extract`) costs about as much CPU as Scrapy spends
+fetching it. On a machine with a spare core the extraction is handed to worker
+processes (:mod:`crawler.worker_process`), so a fast crawl (a local mirror, a WARC
+replay) runs at Scrapy's own speed. The results are the same either way: the workers
+call the same pure functions (:mod:`crawler.extract.fetched_page`).
+
+:class:`PageWorkersExtension` (a Scrapy extension, setting ``EXTENSIONS``) owns the
+workers of a crawl: it starts none until asked, and ends them when the spider closes.
+The spider asks it for :class:`PageWorkers` (``crawler.get_extension``).
 
 - Workers start only once a crawl has more than ``start_after`` pages to read (article
   pages scheduled, see :meth:`PageWorkers.expect`, or pages read): a cron run that
@@ -33,14 +37,15 @@ from collections import deque
 from pathlib import Path
 from typing import Any
 
+from scrapy import signals
 from scrapy.http import TextResponse
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import defer, error, protocol
 
+from crawler.extract.list_page import ListPage
+from crawler.extract.overrides import Selectors
 from crawler.items import Article
-from crawler.list_page import ListPage
-from crawler.page_reader import HEADER, frame, read
-from crawler.site_profiles import Selectors
+from crawler.worker_process import HEADER, extract, frame
 
 logger = logging.getLogger(__name__)
 
@@ -147,14 +152,14 @@ class _Worker(protocol.ProcessProtocol):
 
 
 class PageWorkers:
-    """Read pages in worker processes once the crawl is big enough, else in-process.
+    """Extract pages in worker processes once the crawl is big enough, else in-process.
 
-    ``await workers.read_article(response, canonical, fetched_at, selectors)`` and
-    ``await workers.read_list(response, selectors)`` give what
-    :func:`crawler.page_reader.read_article` and :func:`~crawler.page_reader.read_list`
-    give for the response's page. List pages go to a worker before any waiting article
-    page: the list walk is the crawl's critical path (the next list page brings the
-    next articles).
+    ``await workers.extract_article(response, canonical, fetched_at, selectors)`` and
+    ``await workers.extract_list(response, selectors)`` give what
+    :func:`crawler.extract.fetched_page.extract_article` and
+    :func:`~crawler.extract.fetched_page.extract_list` give for the response's page. List
+    pages go to a worker before any waiting article page: the list walk is the crawl's
+    critical path (the next list page brings the next articles).
     """
 
     def __init__(
@@ -167,7 +172,7 @@ class PageWorkers:
         self.processes = processes
         self.start_after = start_after
         self.ready_timeout = ready_timeout
-        self.command = command or [sys.executable, "-m", "crawler.page_reader"]
+        self.command = command or [sys.executable, "-m", "crawler.worker_process"]
         self.pages = 0
         self.expected = 0
         self.in_workers = 0
@@ -186,7 +191,7 @@ class PageWorkers:
         if self.expected > self.start_after:
             self._start_once()
 
-    async def read_article(
+    async def extract_article(
         self,
         response: TextResponse,
         canonical: str,
@@ -194,12 +199,13 @@ class PageWorkers:
         selectors: Selectors | None,
     ) -> tuple[str, Article | None]:
         args = (response.body, response.encoding, response.url, canonical, fetched_at, selectors)
-        return await self._read("article", args)
+        return await self._extract("article", args)
 
-    async def read_list(self, response: TextResponse, selectors: Selectors | None) -> ListPage:
-        return await self._read("list", (response.body, response.encoding, response.url, selectors))
+    async def extract_list(self, response: TextResponse, selectors: Selectors | None) -> ListPage:
+        args = (response.body, response.encoding, response.url, selectors)
+        return await self._extract("list", args)
 
-    async def _read(self, kind: str, args: tuple) -> Any:
+    async def _extract(self, kind: str, args: tuple) -> Any:
         self.pages += 1
         if self.pages > self.start_after:
             self._start_once()
@@ -210,11 +216,11 @@ class PageWorkers:
             try:
                 result = await maybe_deferred_to_future(answer)
             except WorkerFailed as error:
-                logger.debug("A worker could not read %s (%s); reading it here", args[2], error)
+                logger.debug("A worker could not extract %s (%s); doing it here", args[2], error)
             else:
                 self.in_workers += 1
                 return result
-        return read(kind, args)
+        return extract(kind, args)
 
     def _usable(self) -> bool:
         return not self._closed and any(w.available for w in self._workers)
@@ -305,3 +311,37 @@ class PageWorkers:
         for worker in self._workers:
             worker.stop()
         return defer.DeferredList([w.ended for w in self._workers if not w.gone])
+
+
+class PageWorkersExtension:
+    """The crawl's page-reading workers, as a Scrapy extension.
+
+    Settings: ``NEWS_ARCHIVE_PARSE_PROCESSES`` (``auto`` or a number, 0 = extract in the
+    crawl's process) and ``NEWS_ARCHIVE_PARSE_AFTER`` (pages to wait for before starting
+    any). The workers are ended, and waited for, when the spider closes; the stat
+    ``news/pages_read_in_workers`` counts the pages they extracted.
+    """
+
+    def __init__(self, crawler) -> None:
+        settings = crawler.settings
+        self.stats = crawler.stats
+        self.workers = PageWorkers(
+            parse_processes(settings.get("NEWS_ARCHIVE_PARSE_PROCESSES", "auto")),
+            start_after=settings.getint("NEWS_ARCHIVE_PARSE_AFTER", 20),
+        )
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler) -> PageWorkersExtension:
+        return cls(crawler)
+
+    async def spider_closed(self) -> None:
+        """Stop the workers and wait until they have ended."""
+        self.stats.set_value("news/pages_read_in_workers", self.workers.in_workers)
+        await maybe_deferred_to_future(self.workers.close())
+
+
+def crawl_workers(crawler) -> PageWorkers:
+    """The crawl's :class:`PageWorkers` (in-process only when the extension is off)."""
+    extension = crawler.get_extension(PageWorkersExtension)
+    return extension.workers if extension is not None else PageWorkers(0)

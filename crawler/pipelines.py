@@ -1,7 +1,9 @@
 """Item pipelines: count each article's fields, then store it in SQLite.
 
-Thin glue: the records arrive normalised (:mod:`crawler.page_reader`); storage is
-:mod:`crawler.storage`.
+Thin glue: the records arrive normalised (:mod:`crawler.extract.fetched_page`); storage
+is :mod:`crawler.archive`. The storage pipeline also takes the crawl lock
+(:mod:`crawler.crawl_lock`), loads what the archive holds for the spider
+(:mod:`crawler.crawl_state`) and judges the run (:mod:`crawler.health`).
 """
 
 from __future__ import annotations
@@ -19,10 +21,12 @@ from twisted.internet.threads import deferToThreadPool
 from twisted.python.threadpool import ThreadPool
 
 from crawler import crawl_lock, signals
+from crawler.archive.database import StorageError, utc_now
+from crawler.archive.store import ArchiveStore, SaveCounts
+from crawler.crawl_state import CrawlState, load_state
+from crawler.extract.record import date_unparsed, views_unparsed
 from crawler.health import EXIT_DATABASE, assess
 from crawler.items import Article
-from crawler.normalise import date_unparsed, views_unparsed
-from crawler.storage import ArchiveStore, SaveCounts, StorageError, utc_now
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +34,7 @@ logger = logging.getLogger(__name__)
 class FieldStatsPipeline:
     """Count the fields each article has, and report values that could not be
     normalised (kept as NULL beside their raw text). The records come normalised from
-    :mod:`crawler.page_reader`. Counted here and added to the crawl's stats when the
+    :mod:`crawler.extract.fetched_page`. Counted here and added to the crawl's stats when the
     spider closes (before the run is judged), not one stats call per field."""
 
     def __init__(self, stats):
@@ -94,6 +98,9 @@ class SQLitePipeline:
         self.counts = SaveCounts()
         self.last_flush = time.monotonic()
         self.store: ArchiveStore | None = None
+        #: What the archive holds, loaded under the crawl lock when the spider opens;
+        #: the spider reads it before its first request (None: the archive failed).
+        self.state: CrawlState | None = None
         self.crawl_id: int | None = None
         self.writer = ThreadPool(minthreads=1, maxthreads=1, name="archive-writer")
         self.writes: list[defer.Deferred] = []  # batches handed to the writer, not yet done
@@ -109,12 +116,18 @@ class SQLitePipeline:
 
     def open_spider(self, spider=None):
         crawl_lock.acquire(self.db_path)
-        arguments = self.arguments or {"start_urls": getattr(spider, "start_urls", None)}
+        arguments = self.arguments or {
+            "start_urls": getattr(self.crawler.spider, "start_urls", None)
+        }
         try:
             self.store = ArchiveStore(
                 self.db_path, any_thread=True, busy_timeout_ms=int(1000 * self.busy_timeout)
             )
             self.store.mark_interrupted_crawls()
+            news = self.crawler.spider  # Scrapy may call open_spider() without it
+            self.state = load_state(
+                self.store, getattr(news, "full", False), getattr(news, "refresh_days", 0)
+            )
             self.crawl_id = self.store.start_crawl(arguments, os.getpid())
         except StorageError as exc:  # locked by another writer for too long, say
             self.cannot_start(exc)

@@ -5,7 +5,7 @@ Tests and the demo pass ``-s`` overrides (no delay, no AutoThrottle) to run fast
 
 from __future__ import annotations
 
-from crawler.storage import default_db_path
+from crawler.archive.database import default_db_path
 
 BOT_NAME = "news-archive"
 
@@ -79,9 +79,9 @@ NEWS_ARCHIVE_COMMIT_SECONDS = 2.0
 # backup) before the crawl stops with exit status 4.
 NEWS_ARCHIVE_BUSY_TIMEOUT = 10.0
 
-# Read pages (parse, extraction, normalisation) in this many worker processes beside
-# Scrapy's own (crawler.page_workers): "auto" = one per spare core, at most 2; 0 =
-# always in the crawl's process. Started once a crawl has more than
+# Extract pages (parse, extraction, normalisation) in this many worker processes beside
+# Scrapy's own (crawler.page_workers.PageWorkersExtension): "auto" = one per spare core,
+# at most 2; 0 = always in the crawl's process. Started once a crawl has more than
 # NEWS_ARCHIVE_PARSE_AFTER pages to read, so small cron runs never start them. Only a
 # fast crawl (a mirror, a replay) gains; the records are the same either way.
 NEWS_ARCHIVE_PARSE_PROCESSES = "auto"
@@ -91,7 +91,10 @@ NEWS_ARCHIVE_PARSE_AFTER = 20
 # during a crawl (Python's default is 700: about 8 % of the reactor's CPU in a fast
 # crawl; see crawler/collector.py). 0 leaves Python's default.
 NEWS_ARCHIVE_GC_THRESHOLD = 10_000
-EXTENSIONS = {"crawler.collector.CollectorTuning": 0}
+EXTENSIONS = {
+    "crawler.collector.CollectorTuning": 0,
+    "crawler.page_workers.PageWorkersExtension": 0,
+}
 
 # Write every fetched response to this gzip WARC file (empty: no WARC). CLI: --warc.
 NEWS_ARCHIVE_WARC = ""

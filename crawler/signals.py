@@ -2,7 +2,7 @@
 
 #: A page could not be fetched. Arguments: ``url``, ``page``
 #: (``article``, ``list`` or ``sitemap``), ``kind`` (see
-#: :data:`crawler.storage.FAILURE_KINDS`), ``status`` (int or None), ``error``.
+#: :data:`crawler.archive.schema.FAILURE_KINDS`), ``status`` (int or None), ``error``.
 fetch_failed = object()
 
 #: A request was redirected to an article. Arguments: ``alias`` (the URL asked for,

@@ -1,13 +1,9 @@
 """Site profiles: start URLs and the one place for site-specific selectors.
 
-Extraction is generic (see :mod:`crawler.list_page` and :mod:`crawler.article_page`);
-a profile only names where a site's lists start and, when the generic logic gets a site
-wrong, overrides single fields with a CSS or XPath selector. An override is used when it
-is set *and* matches something non-empty on the page; otherwise the generic logic runs,
-so a stale selector degrades to the default behaviour instead of to empty records.
-
-Selector strings starting with ``/``, ``./`` or ``(`` are XPath, anything else is CSS
-(parsel's ``::text`` / ``::attr(name)`` pseudo-elements work).
+Extraction is generic (:mod:`crawler.extract`); a profile only names where a site's
+lists start and, when the generic logic gets a site wrong, overrides single fields with
+a CSS or XPath selector (:class:`crawler.extract.overrides.Selectors`: when each is used,
+and how classification counts it). Imports :mod:`crawler.extract.overrides` only.
 """
 
 from __future__ import annotations
@@ -15,29 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from parsel import Selector, SelectorList
-
-
-@dataclass(frozen=True)
-class Selectors:
-    """Optional per-site selectors; ``None`` means "use the generic logic"."""
-
-    #: Links (``<a>`` elements or ``href`` strings) to articles on a list page.
-    article_links: str | None = None
-    #: The "next page" link on a list page.
-    next_page: str | None = None
-    #: Article title element.
-    title: str | None = None
-    #: Element holding the publication date.
-    date: str | None = None
-    #: Element holding the view counter.
-    views: str | None = None
-    #: Element(s) holding the article text.
-    body: str | None = None
-    #: Category / rubric element.
-    category: str | None = None
-    #: Article images (``<img>`` elements or URL strings).
-    images: str | None = None
+from crawler.extract.overrides import GENERIC, Selectors
 
 
 @dataclass(frozen=True)
@@ -92,17 +66,4 @@ def profile_for_url(url: str) -> SiteProfile | None:
 def selectors_for_url(url: str) -> Selectors:
     """The selector overrides for ``url``'s site (empty when the site has no profile)."""
     profile = profile_for_url(url)
-    return profile.selectors if profile else Selectors()
-
-
-def is_xpath(query: str) -> bool:
-    """True when ``query`` is written as XPath rather than CSS."""
-    return query.lstrip().startswith(("/", "./", "("))
-
-
-def select(selector: Selector, query: str | None) -> SelectorList:
-    """Run an override ``query`` (CSS or XPath) against ``selector``; empty when unset."""
-    if not query or not query.strip():
-        return SelectorList([])
-    query = query.strip()
-    return selector.xpath(query) if is_xpath(query) else selector.css(query)
+    return profile.selectors if profile else GENERIC

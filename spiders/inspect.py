@@ -1,4 +1,7 @@
-"""One-page spider behind ``news-archive inspect URL``: what would the crawler extract?"""
+"""One-page spider behind ``news-archive inspect URL``: what would the crawler extract?
+
+The page goes through the crawl's own entry points (:mod:`crawler.extract.fetched_page`).
+"""
 
 from __future__ import annotations
 
@@ -9,12 +12,10 @@ from scrapy.http import Request, Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from crawler.article_page import read_page
-from crawler.list_page import extract_list_page
-from crawler.normalise import build_article
+from crawler.archive.database import utc_now
+from crawler.extract.fetched_page import extract_article, extract_list
+from crawler.extract.urls import canonical_url
 from crawler.site_profiles import selectors_for_url
-from crawler.storage import utc_now
-from crawler.urls import canonical_url
 
 
 class InspectSpider(scrapy.Spider):
@@ -33,13 +34,15 @@ class InspectSpider(scrapy.Spider):
             self.result = {"error": f"not an HTML page ({response.headers.get('Content-Type')})"}
             return
         selectors = selectors_for_url(response.url)
-        kind, fields = read_page(response.text, response.url, selectors)
+        body, encoding, url = response.body, response.encoding, response.url
+        kind, article = extract_article(
+            body, encoding, url, canonical_url(url), utc_now(), selectors
+        )
         result: dict = {"url": response.url, "status": response.status, "page_type": kind}
-        if fields is not None:
-            article = build_article(canonical_url(response.url), fields, utc_now())
+        if article is not None:
             result["article"] = asdict(article)
         else:
-            page = extract_list_page(response.text, response.url, selectors)
+            page = extract_list(body, encoding, url, selectors)
             result["article_urls"] = page.article_urls
             result["next_url"] = page.next_url
         self.result = result

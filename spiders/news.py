@@ -1,8 +1,11 @@
 """The news spider: routing only.
 
-list page -> article links + next page (extraction in :mod:`crawler.list_page`);
-article page -> :class:`~crawler.items.Article` (:mod:`crawler.page_reader`: extraction
-in :mod:`crawler.article_page`, dates and counters in :mod:`crawler.normalise`).
+list page -> article links + next page (:mod:`crawler.extract.list_page`);
+article page -> :class:`~crawler.items.Article` (:mod:`crawler.extract.fetched_page`),
+extracted in a page-reading worker when they run (:mod:`crawler.page_workers`). What the
+archive already holds comes from the storage pipeline, loaded under the crawl lock
+(:mod:`crawler.crawl_state`); failures and redirects go to it as signals
+(:mod:`crawler.signals`).
 
 When robots.txt bars the pagination (the stock Bitrix ``Disallow: /*PAGEN``), the
 spider reads the sitemaps that robots.txt announces and keeps the URLs inside the
@@ -19,25 +22,26 @@ from __future__ import annotations
 import gzip
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 import scrapy
-from scrapy import signals as scrapy_signals
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
-from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from twisted.python.failure import Failure
 
 from crawler import signals
+from crawler.archive.database import utc_now
+from crawler.crawl_state import CrawlState
+from crawler.extract.list_page import ListPage
+from crawler.extract.overrides import Selectors
+from crawler.extract.urls import Section, canonical_url, looks_like_article_url, on_start_host
 from crawler.items import Article
-from crawler.list_page import ListPage
-from crawler.page_workers import PageWorkers, parse_processes
-from crawler.site_profiles import PROFILES, Selectors, selectors_for_url
-from crawler.storage import ArchiveStore, utc_now
-from crawler.urls import Section, canonical_url, looks_like_article_url, on_start_host
+from crawler.page_workers import crawl_workers
+from crawler.pipelines import SQLitePipeline
+from crawler.site_profiles import PROFILES, selectors_for_url
 
 
 def split_urls(value: str | Iterable[str] | None) -> list[str]:
@@ -104,20 +108,11 @@ class NewsSpider(scrapy.Spider):
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.configure(crawler.settings)
-        spider.readers = PageWorkers(
-            parse_processes(crawler.settings.get("NEWS_ARCHIVE_PARSE_PROCESSES", "auto")),
-            start_after=crawler.settings.getint("NEWS_ARCHIVE_PARSE_AFTER", 20),
-        )
-        crawler.signals.connect(spider.close_readers, signal=scrapy_signals.spider_closed)
         return spider
 
-    async def close_readers(self) -> None:
-        """Stop the page-reading workers and wait until they have ended (spider_closed)."""
-        self.crawler.stats.set_value("news/pages_read_in_workers", self.readers.in_workers)
-        await maybe_deferred_to_future(self.readers.close())
-
     def configure(self, settings) -> None:
-        """Read the profile, the walk mode and what the archive already holds."""
+        """Read the profile and the walk mode (what the archive holds comes later, under
+        the crawl lock: :attr:`state`)."""
         profile = PROFILES[settings.get("NEWS_ARCHIVE_PROFILE", "assembly.kz")]
         if not self.start_urls:
             self.start_urls = list(profile.start_urls)
@@ -128,22 +123,29 @@ class NewsSpider(scrapy.Spider):
         if refresh is None:
             refresh = settings.getint("NEWS_ARCHIVE_REFRESH_DAYS", 0)
         self.refresh_days = int(refresh)
-        store = ArchiveStore(settings.get("NEWS_ARCHIVE_DB"))
-        try:
-            self.known: set[str] = set() if self.full else store.known_urls()
-            self.known_fetched = store.last_fetched()
-            self.retry_urls = store.retryable_failures()
-            self.walked = store.completed_walks()
-            since = (date.today() - timedelta(days=self.refresh_days)).isoformat()
-            self.refresh_urls = store.urls_published_since(since) if self.refresh_days else set()
-        finally:
-            store.close()
+
+    def load_crawl_state(self) -> CrawlState | None:
+        """What the archive holds, as the storage pipeline loaded it under the crawl lock
+        (None when the archive could not be opened: the crawl is closing). Without the
+        pipeline (feeds only) everything is new."""
+        pipeline = self.crawler.get_item_pipeline(SQLitePipeline)
+        if pipeline is None:
+            self.logger.warning("No archive pipeline: every article is fetched as new")
+            return CrawlState()
+        return pipeline.state
 
     # -- starting --------------------------------------------------------------
 
     async def start(self):
+        state = self.load_crawl_state()
+        if state is None:
+            return
+        self.workers = crawl_workers(self.crawler)
+        self.known = state.known
+        self.known_fetched = state.last_fetched
+        self.walked = state.walked
         # Articles to retry or refresh first, so the list walk knows they are scheduled.
-        for url in [*self.retry_urls, *sorted(self.refresh_urls)]:
+        for url in [*state.retry_urls, *sorted(state.refresh_urls)]:
             start_url = self.section_of(url)
             if start_url and url not in self.scheduled:
                 yield self.article_request(url, start_url)
@@ -185,7 +187,7 @@ class NewsSpider(scrapy.Spider):
 
     def article_request(self, url: str, start_url: str, lastmod: str | None = None) -> Request:
         self.scheduled.add(url)
-        self.readers.expect()  # enough pages to read: workers start before they arrive
+        self.workers.expect()  # enough pages to read: workers start before they arrive
         return Request(
             url,
             callback=self.parse_article,
@@ -210,7 +212,7 @@ class NewsSpider(scrapy.Spider):
         if not isinstance(response, TextResponse):
             self.logger.warning("List page is not HTML: %s", response.url)
             return []
-        page = await self.readers.read_list(response, self.selectors(start_url))
+        page = await self.workers.extract_list(response, self.selectors(start_url))
         return list(self.follow_list(page, response.url, start_url, number))
 
     def follow_list(
@@ -345,7 +347,7 @@ class NewsSpider(scrapy.Spider):
             self.record_aliases(response, url)
             return []
         kind, article = (
-            await self.readers.read_article(response, url, utc_now(), self.selectors(start_url))
+            await self.workers.extract_article(response, url, utc_now(), self.selectors(start_url))
             if isinstance(response, TextResponse)
             else ("other", None)
         )

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from crawler.archive.store import ArchiveStore
 from crawler.items import Article
-from crawler.storage import ArchiveStore
 
 #: A small archive in three languages: multi-line Cyrillic and Kazakh bodies, inflected
 #: forms, a missing date and missing view counts, text a spreadsheet would run.

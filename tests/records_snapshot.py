@@ -43,18 +43,18 @@ _YEAR = re.compile(r"(?:19|20)\d\d")
 
 def saved_page_records() -> dict[str, dict]:
     """Every saved page read as the crawl reads it: page type and record or links."""
-    from crawler.page_reader import read_article, read_list  # production entry points
+    from crawler.extract.fetched_page import extract_article, extract_list
 
     records = {}
     for path in sorted(PAGES.glob("*.json")):
         url = json.loads(path.read_text(encoding="utf-8"))["url"]
         body = path.with_suffix(".html").read_bytes()
-        kind, article = read_article(body, "utf-8", url, url, FETCHED_AT, None)
+        kind, article = extract_article(body, "utf-8", url, url, FETCHED_AT, None)
         record: dict = {"page_type": kind}
         if article is not None:
             record["article"] = dataclasses.asdict(article)
         else:
-            listed = read_list(body, "utf-8", url, None)
+            listed = extract_list(body, "utf-8", url, None)
             record["article_urls"] = listed.article_urls
             record["next_url"] = listed.next_url
         records[path.stem] = record

@@ -3,7 +3,8 @@
 Each JSON file holds the page ``url``, its ``page_type`` and the expected
 :class:`~crawler.items.ArticleFields`; every field is checked separately so a failure
 names the page and the field. Every saved page (lists and ``other_*`` pages too) is
-also classified. The table tests at the end cover :mod:`crawler.text`.
+also classified. The table tests at the end cover :mod:`crawler.extract.text` and
+:mod:`crawler.extract.regions`.
 """
 
 from __future__ import annotations
@@ -15,23 +16,13 @@ from pathlib import Path
 import pytest
 from parsel import Selector
 
-from crawler.article_page import (
-    classify_page,
-    extract_article_page,
-    is_article_page,
-    read_page,
-)
+from crawler.extract.article.page import extract_article_page
+from crawler.extract.classify import classify_page, extract_page
+from crawler.extract.document import ParsedPage
+from crawler.extract.overrides import Selectors
+from crawler.extract.regions import ASIDE, CHROME, PAGER, SOCIAL
+from crawler.extract.text import block_text, normalize_space
 from crawler.items import ArticleFields
-from crawler.site_profiles import Selectors
-from crawler.text import (
-    ASIDE,
-    CHROME,
-    PAGER,
-    SOCIAL,
-    block_text,
-    normalize_space,
-    region_flags,
-)
 
 PAGES = Path(__file__).parent / "sample_data" / "pages"
 FIELDS = [f.name for f in dataclasses.fields(ArticleFields)]
@@ -59,7 +50,6 @@ def test_article_fixture(path: Path, field: str) -> None:
 def test_page_type(path: Path) -> None:
     html, expected = _load(path)
     assert classify_page(html, expected["url"]) == expected["page_type"]
-    assert is_article_page(html, expected["url"]) == (expected["page_type"] == "article")
 
 
 def test_fixture_set_is_complete() -> None:
@@ -163,7 +153,7 @@ def test_view_counters(meta: str, expected: str | None) -> None:
     assert extract_article_page(html, "https://site.kz/ru/news/x/").views_raw == expected
 
 
-# ------------------------------------------- crawler.text: HTML → plain text, regions
+# ------------------------------------------ crawler.extract: HTML → plain text, regions
 
 
 @pytest.mark.parametrize(
@@ -246,16 +236,15 @@ def test_block_text_skip_and_stop() -> None:
     ],
 )
 def test_region_flags(html: str, flags: int) -> None:
-    root = Selector(text=f'<html><body class="sidebar-left">{html}</body></html>').root
-    marked = region_flags(root)
-    innermost = next(el for el in root.iter() if el.text == "x")
-    assert marked[innermost] & (CHROME | ASIDE | SOCIAL | PAGER) == flags
+    page = ParsedPage(f'<html><body class="sidebar-left">{html}</body></html>', SIMPLE_URL)
+    innermost = next(el for el in page.root.iter() if el.text == "x")
+    assert page.flags[innermost] & (CHROME | ASIDE | SOCIAL | PAGER) == flags
 
 
 @pytest.mark.parametrize("path", ALL_PAGES, ids=lambda p: p.stem)
-def test_read_page_matches_the_separate_calls(path: Path) -> None:
+def test_extract_page_matches_the_separate_calls(path: Path) -> None:
     html, expected = _load(path)
-    kind, fields = read_page(html, expected["url"])
+    kind, fields = extract_page(html, expected["url"])
     assert kind == classify_page(html, expected["url"])
     if kind == "article":
         assert fields == extract_article_page(html, expected["url"])
@@ -278,3 +267,24 @@ def test_lead_block_before_the_text_is_kept() -> None:
         "Первый абзац основного текста новости, довольно длинный.\n\n"
         "Второй абзац основного текста новости, тоже довольно длинный."
     )
+
+
+OVERRIDE_ONLY = """<html><body>
+<div class="top"><a href="/">Сайт</a></div>
+<div class="zag">Короткая новость</div>
+<div class="txt">Коротко.</div>
+</body></html>"""
+
+
+def test_overrides_count_when_the_page_is_classified() -> None:
+    """A page the generic rules call "other" is an article under the site's selectors
+    (before, classification ignored them and the URL was recorded as not an article)."""
+    url = "https://site.kz/ru/news/korotko/"
+    assert classify_page(OVERRIDE_ONLY, url) == "other"
+    selectors = Selectors(title="div.zag", body="div.txt", date="//div[@class='nothing']")
+    kind, fields = extract_page(OVERRIDE_ONLY, url, selectors)
+    assert kind == "article"
+    assert (fields.title, fields.body) == ("Короткая новость", "Коротко.")
+    assert extract_page(OVERRIDE_ONLY, url, Selectors(title="div.zag"))[0] == "article"
+    # a selector that matches nothing changes nothing
+    assert extract_page(OVERRIDE_ONLY, url, Selectors(title="div.nothing"))[0] == "other"

@@ -1,4 +1,4 @@
-"""Tests for crawler.dates: table tests, find_date, and fast path == dateparser."""
+"""Tests for crawler.extract.dates: table tests, find_date, and fast path == dateparser."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from crawler import dates
-from crawler.dates import find_date, is_date_line, parse_date
+from crawler.extract import dates, vocabulary
+from crawler.extract.dates import find_date, is_date_line, parse_date
 
 NOW = datetime(2024, 3, 15, 12, 0)
 
@@ -380,7 +380,7 @@ def test_is_not_date_line(text: str) -> None:
 
 def test_dateparser_is_imported_lazily() -> None:
     code = (
-        "import sys, crawler.dates as d\n"
+        "import sys, crawler.extract.dates as d\n"
         "assert d.parse_date('24 Августа, 2022') == '2022-08-24'\n"
         "assert d.find_date('Сегодня, 10:15')\n"
         "print('dateparser' in sys.modules)\n"
@@ -391,12 +391,12 @@ def test_dateparser_is_imported_lazily() -> None:
 
 # --- Fast path == dateparser ---------------------------------------------------------
 
-RU_GEN = [forms[1] for forms in dates._RU_MONTHS]
-RU_NOM = [forms[0] for forms in dates._RU_MONTHS]
-RU_ABBR = [forms[2] if len(forms) > 2 else forms[0] for forms in dates._RU_MONTHS]
-KK = dates._KK_MONTHS
-EN = [forms[0].capitalize() for forms in dates._EN_MONTHS]
-EN_ABBR = [forms[-1].capitalize() for forms in dates._EN_MONTHS]
+RU_GEN = [forms[1] for forms in vocabulary.RU_MONTHS]
+RU_NOM = [forms[0] for forms in vocabulary.RU_MONTHS]
+RU_ABBR = [forms[2] if len(forms) > 2 else forms[0] for forms in vocabulary.RU_MONTHS]
+KK = vocabulary.KK_MONTHS
+EN = [forms[0].capitalize() for forms in vocabulary.EN_MONTHS]
+EN_ABBR = [forms[-1].capitalize() for forms in vocabulary.EN_MONTHS]
 
 FORMATS = {
     "ru-site": ("ru", lambda d: f"{d.day} {RU_GEN[d.month - 1].capitalize()}, {d.year}"),

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from crawler import export as archive_export
+from crawler.archive import export as archive_export
+from crawler.archive.export import ARTICLE_ORDER, defuse
 from crawler.cli import main
-from crawler.export import ARTICLE_ORDER, defuse
 
 HEADER = list(ARTICLE_ORDER)
 

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from crawler.list_page import ListPage, extract_list_page, is_list_page
-from crawler.site_profiles import Selectors
+from crawler.extract.classify import classify_page
+from crawler.extract.list_page import ListPage, extract_list_page
+from crawler.extract.overrides import Selectors
 
 PAGES = Path(__file__).parent / "sample_data" / "pages"
 LISTS = sorted(PAGES.glob("list_*.json"))
@@ -32,13 +33,13 @@ def test_list_fixture(path: Path) -> None:
 @pytest.mark.parametrize("path", LISTS, ids=lambda p: p.stem)
 def test_list_fixture_is_list(path: Path) -> None:
     html, expected = _load(path)
-    assert is_list_page(html, expected["url"])
+    assert classify_page(html, expected["url"]) == "list"
 
 
 def test_article_pages_are_not_lists() -> None:
     for path in sorted(PAGES.glob("article_*.json")):
         html, expected = _load(path)
-        assert not is_list_page(html, expected["url"]), path.name
+        assert classify_page(html, expected["url"]) != "list", path.name
 
 
 def test_fixture_set_is_complete() -> None:
@@ -147,4 +148,4 @@ def test_next_page_override() -> None:
 
 def test_no_list_no_links() -> None:
     assert extract_list_page("", LIST_URL) == ListPage([], None)
-    assert not is_list_page("<html><body><p>Пусто</p></body></html>", LIST_URL)
+    assert classify_page("<html><body><p>Пусто</p></body></html>", LIST_URL) != "list"

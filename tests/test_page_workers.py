@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from crawler.fixture_site import FixtureSite
-from crawler.page_reader import HEADER, frame, read, serve
 from crawler.page_workers import auto_processes, parse_processes
+from crawler.worker_process import HEADER, extract, frame, serve
 from tests.crawl_helpers import FAST, ROOT, stored_articles
 from tests.test_crawl_e2e import assert_archive_matches
 
@@ -53,10 +53,10 @@ def test_worker_answers_each_request_in_order():
     serve(requests, out)
     ready, first, error, links, again = answers(out.getvalue())
     assert ready == ("ready", os.getpid())
-    assert first == ("ok", read(*article)) == again
+    assert first == ("ok", extract(*article)) == again
     assert first[1][1].title  # an article record, read from the saved page
     assert error[0] == "error" and "NoneType" in error[1]  # reported, then the next one
-    assert links == ("ok", read(*listing))
+    assert links == ("ok", extract(*listing))
 
 
 def test_worker_stops_at_a_cut_request():
@@ -176,7 +176,7 @@ install_reactor("twisted.internet.asyncioreactor.AsyncioSelectorReactor")
 from twisted.internet import defer, reactor
 from scrapy.http import HtmlResponse
 from scrapy.utils.defer import maybe_deferred_to_future
-from crawler.page_reader import read
+from crawler.worker_process import extract
 from crawler.page_workers import PageWorkers
 
 logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
@@ -193,12 +193,12 @@ async def main():
     )
     page = HtmlResponse(url=url, body=body, encoding="utf-8")
     started = time.monotonic()
-    result = await workers.read_article(page, url, "2026-01-01T00:00:00Z", None)
+    result = await workers.extract_article(page, url, "2026-01-01T00:00:00Z", None)
     found["waited"] = time.monotonic() - started
     await maybe_deferred_to_future(workers.close())
     found["closed"] = time.monotonic() - started
     args = (body, "utf-8", url, url, "2026-01-01T00:00:00Z", None)
-    found["same"] = result == read("article", args)
+    found["same"] = result == extract("article", args)
     found["in_workers"] = workers.in_workers
 
 def run():

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from crawler.archive.filters import parse_date_bound
+from crawler.archive.store import ArchiveStore
 from crawler.cli import main
-from crawler.query import parse_date_bound
-from crawler.storage import ArchiveStore
 
 LANG_SQL = "SELECT lang, count(*) AS n, sum(views) AS views FROM articles GROUP BY lang"
 

@@ -9,9 +9,7 @@ import pytest
 import sqlite_utils
 from click.testing import CliRunner
 
-from crawler.cli import main
-from crawler.items import Article
-from crawler.search import (
+from crawler.archive.search import (
     FTS_COLUMNS,
     FTS_TABLE,
     ensure_fts,
@@ -20,7 +18,9 @@ from crawler.search import (
     match_expression,
     word_stems,
 )
-from crawler.storage import ArchiveStore
+from crawler.archive.store import ArchiveStore
+from crawler.cli import main
+from crawler.items import Article
 
 SEMINAR = "https://assembly.kz/ru/news/seminar/"
 KURS = "https://assembly.kz/ru/news/kurs/"

@@ -12,11 +12,11 @@ def spider() -> NewsSpider:
     found = NewsSpider.__new__(NewsSpider)  # no crawler needed to build requests
     found.scheduled = set()
 
-    class Readers:
+    class Workers:
         def expect(self, pages: int = 1) -> None:
             pass
 
-    found.readers = Readers()
+    found.workers = Workers()
     return found
 
 

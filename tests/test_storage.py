@@ -6,8 +6,9 @@ import json
 
 import pytest
 
+from crawler.archive.database import StorageError, open_database
+from crawler.archive.store import ArchiveStore
 from crawler.items import Article
-from crawler.storage import ArchiveStore, StorageError, open_database
 
 
 def article(

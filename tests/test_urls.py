@@ -1,10 +1,10 @@
-"""Table tests for :mod:`crawler.urls`."""
+"""Table tests for :mod:`crawler.extract.urls`."""
 
 from __future__ import annotations
 
 import pytest
 
-from crawler.urls import (
+from crawler.extract.urls import (
     canonical_url,
     in_section,
     is_pagination_url,

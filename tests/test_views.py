@@ -1,10 +1,10 @@
-"""Tests for crawler.views.parse_views."""
+"""Tests for crawler.extract.views.parse_views."""
 
 from __future__ import annotations
 
 import pytest
 
-from crawler.views import MAX_VIEWS, parse_views
+from crawler.extract.views import MAX_VIEWS, parse_views
 
 
 @pytest.mark.parametrize(

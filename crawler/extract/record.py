@@ -1,16 +1,16 @@
 """Turn the raw fields read off an article page into the stored record.
 
-Pure: dates through :func:`crawler.dates.parse_date`, counters through
-:func:`crawler.views.parse_views`; unknown values become None with the raw text kept.
+Pure: dates through :func:`crawler.extract.dates.parse_date`, counters through
+:func:`crawler.extract.views.parse_views`; unknown values become None with the raw text kept.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from crawler.dates import parse_date
+from crawler.extract.dates import parse_date
+from crawler.extract.views import parse_views
 from crawler.items import Article, ArticleFields
-from crawler.views import parse_views
 
 
 def build_article(

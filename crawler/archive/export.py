@@ -1,17 +1,25 @@
-"""CSV and JSON Lines exports of the archive, streamed row by row.
+"""CSV and JSON Lines exports of the archive, streamed row by row, and the files or
+standard output they go to.
 
-No Scrapy import. Rows come straight from an SQLite cursor, so memory stays flat
-however large the archive is. A file is written under a temporary name in its target
-directory and renamed at the end: a failed export never leaves a half file under the
-final name.
+Rows come straight from an SQLite cursor, so memory stays flat however large the
+archive is. A file is written under a temporary name in its target directory and
+renamed at the end: a failed export never leaves a half file under the final name.
+Where an export goes (:func:`export_target`), writing it there (:func:`export_to`) and
+standard output as UTF-8 (:func:`utf8_stdout`, also used by ``query --csv``) are here,
+so the command line only parses options and maps errors to exit codes.
 
 Column order of ``articles`` (:data:`ARTICLE_ORDER`): who and where first, then the
 text, then the crawler's bookkeeping; any column added to the table later follows.
+
+Imports: the standard library, sqlite-utils and :mod:`crawler.archive.filters` — no
+Scrapy, no click.
 """
 
 from __future__ import annotations
 
+import io
 import os
+import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -22,9 +30,14 @@ from typing import IO
 
 import sqlite_utils
 
-from crawler.query import ArticleFilter
+from crawler.archive.filters import ArticleFilter
 
 FORMATS = ("csv", "jsonl")
+
+#: Where an export goes when no ``--output`` is given (created on demand).
+EXPORT_DIRECTORY = Path("exports")
+#: ``--output -``: standard output.
+STDOUT = "-"
 
 #: The documented column order of an ``articles`` export.
 ARTICLE_ORDER = (
@@ -229,6 +242,57 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def export_target(
+    output: str | None,
+    dataset: str,
+    fmt: str,
+    lang: str | None,
+    directory: Path = EXPORT_DIRECTORY,
+) -> Path | None:
+    """The file an export writes: ``output`` as given, ``None`` for standard output
+    (``-``), else a dated file under ``directory`` (created if missing; an
+    :class:`OSError` when it cannot be)."""
+    if output == STDOUT:
+        return None
+    if output:
+        return Path(output)
+    directory.mkdir(exist_ok=True)
+    return default_output(directory, dataset, fmt, lang)
+
+
+def describe_target(
+    output: str | None, target: Path | None, directory: Path = EXPORT_DIRECTORY
+) -> str:
+    """What an error writing the export names: standard output, the file, or the
+    directory when the file was not decided yet."""
+    if output == STDOUT:
+        return "standard output"
+    return str(target or output or f"{directory}/")
+
+
+def export_to(target: Path | None, write: Callable[[IO[str]], int], bom: bool) -> int:
+    """Run ``write(out)`` into ``target`` (renamed when complete) or standard output
+    (``None``); with ``bom`` the text starts with a UTF-8 byte order mark."""
+    if target is not None:
+        with atomic_text_file(target, bom=bom) as out:
+            return write(out)
+    with utf8_stdout() as out:
+        out.write("\ufeff" if bom else "")
+        return write(out)
+
+
+@contextmanager
+def utf8_stdout() -> Iterator[IO[str]]:
+    """Standard output as UTF-8 text that writes line ends as they are (CSV's CRLF)."""
+    sys.stdout.flush()
+    out = io.TextIOWrapper(sys.stdout.buffer, "utf-8", newline="")
+    try:
+        yield out
+    finally:
+        out.flush()
+        out.detach()
 
 
 # -- the export ------------------------------------------------------------------

@@ -11,16 +11,25 @@ one exact count. Rules (we never store a silently wrong number):
   and gives None, as does a mix such as ``1 234,5``.
 * Abbreviated or approximate counts give None: ``1.2K``, ``12K``, ``1,2 тыс.``,
   ``3 млн``, ``5 мың``, ``1000+``, ``~500``, ``>1000``.
-* A label is ignored (``Просмотров: 409``, ``Views: 409``, ``Қаралым саны: 409``,
-  ``409 просмотров``). When the text holds more than one number, the one next to a
-  view label is taken (``Просмотров: 409, комментариев: 3``); without a label it is
-  ambiguous (``409 / 12``, ``12 5``) and gives None.
+* A label (:data:`crawler.extract.vocabulary.VIEW_LABELS`) is ignored (``Просмотров:
+  409``, ``Views: 409``, ``Hits: 409``, ``Қаралым саны: 409``, ``409 просмотров``).
+  When the text holds more than one number, the one next to a view label is taken
+  (``Просмотров: 409, комментариев: 3``); without a label it is ambiguous (``409 /
+  12``, ``12 5``) and gives None.
 * Negative numbers and counts above :data:`MAX_VIEWS` give None.
 """
 
 from __future__ import annotations
 
 import re
+
+from crawler.extract.vocabulary import (
+    APPROXIMATE_UNITS,
+    VIEW_LABEL_PARTICLES,
+    VIEW_LABEL_TAILS,
+    VIEW_LABELS,
+    alternation,
+)
 
 __all__ = ["MAX_VIEWS", "parse_views"]
 
@@ -34,17 +43,18 @@ _SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2007": 
 # Signs before a number, units and markers after it, that make it negative or approximate.
 _SIGNS = frozenset("-−–~≈<>±")
 _APPROX_AFTER_RE = re.compile(
-    r"\s*(?:\+|(?:k|к|m|м|тыс|млн|млрд|мың|mln|thousand|million)(?![^\W\d_]))", re.IGNORECASE
+    rf"\s*(?:\+|(?:{alternation(APPROXIMATE_UNITS)})(?![^\W\d_]))", re.IGNORECASE
 )
 # A view label right before a number ("Просмотров: 409", "Қаралым саны: 409") or right
 # after it ("409 просмотров", "409 рет қаралды"); a comma ends the label's reach, and a
 # label with a colon only points forward ("24.08.2022 Просмотров: 409").
-_LABEL = (
-    r"(?:просмотр|view|қаралым|қаралды|каралым|каралды|показ|прочтени|прочитан)"
-    r"[^\W\d_]*(?![^\W\d_])"
+_LABEL = rf"(?:{alternation(VIEW_LABELS)})(?![^\W\d_])"
+_AFTER_LABEL = rf"(?:\s+(?:{alternation(VIEW_LABEL_TAILS)}))?"
+_LABEL_BEFORE_RE = re.compile(_LABEL + _AFTER_LABEL + r"[\s:]*$", re.IGNORECASE)
+_LABEL_AFTER_RE = re.compile(
+    rf"\s*(?:(?:{alternation(VIEW_LABEL_PARTICLES)})\s+)?{_LABEL}(?!{_AFTER_LABEL}\s*:)",
+    re.IGNORECASE,
 )
-_LABEL_BEFORE_RE = re.compile(_LABEL + r"(?:\s+саны)?[\s:]*$", re.IGNORECASE)
-_LABEL_AFTER_RE = re.compile(r"\s*(?:рет\s+)?" + _LABEL + r"(?!(?:\s+саны)?\s*:)", re.IGNORECASE)
 
 
 def _value(m: re.Match[str], raw: str) -> int | None:

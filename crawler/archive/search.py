@@ -11,6 +11,10 @@ index: each word becomes "the word itself OR any word starting with its stem".
 Russian and English words go through the Snowball stemmers (PyStemmer); Kazakh, which
 Snowball lacks, loses its case, plural and possessive suffixes (:func:`kazakh_stem`).
 «медиацию» → ``"медиацию" OR "медиац"*``, which also finds «медиации», «медиация».
+
+Imports: the standard library, sqlite-utils, PyStemmer and
+:mod:`crawler.archive.filters` — not the store or the schema (the schema calls
+:func:`ensure_fts`, so importing them here would make a cycle).
 """
 
 from __future__ import annotations
@@ -18,13 +22,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING
 
 import sqlite_utils
 import Stemmer
 
-if TYPE_CHECKING:  # crawler.query imports crawler.storage, which imports this module
-    from crawler.query import ArticleFilter
+from crawler.archive.filters import ArticleFilter
 
 FTS_TABLE = "articles_fts"
 FTS_COLUMNS = ("title", "body")

@@ -1,101 +1,29 @@
-"""The SQLite archive: schema, batched upserts with history, crawl bookkeeping.
+"""Writing the archive: batched upserts with history, crawl bookkeeping, and the
+few reads an incremental crawl needs (:class:`ArchiveStore`, :class:`SaveCounts`).
 
-sqlite-utils only; no Scrapy import, so exports, queries and tests use it directly.
-
-Tables (documented for researchers in README.md, "Schema"):
-
-- ``articles``: one row per article, keyed by canonical ``url``; the current text.
-- ``article_versions``: (``url``, ``version``) — a row whenever title or body changes,
-  version 1 being the text first stored. Nothing is overwritten without a copy here.
-- ``view_counts``: (``url``, ``seen_at``, ``views``) — a row each time the crawler sees
-  a different count, so the series of views can be plotted.
-- ``crawls``: one row per run (start, end, status, arguments, counters).
-- ``failures``: one row per failed fetch (``page``: article, list or sitemap;
-  ``kind``: http, network, robots, not_article; ``retry``: 1 when the next run fetches
-  the article again); ``resolved_at`` is set when
-  a later run fetches the URL successfully.
-- ``url_aliases``: old URLs (``alias``) that redirected to a stored article (``url``).
-- ``list_walks``: start lists that a finished crawl walked to the end. Until a list has
-  one, incremental runs walk all of its pages (a killed first crawl is completed).
+Imports: the standard library, sqlite-utils, :mod:`crawler.archive.database`,
+:mod:`crawler.archive.schema` and ``crawler.items`` (the :class:`Article` record) — no
+Scrapy, so the crawl pipeline, benchmarks and tests use it alike. The tables are
+described in :mod:`crawler.archive.schema`.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
-import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-import sqlite_utils
-
+from crawler.archive.database import BUSY_TIMEOUT_MS, StorageError, open_database, utc_now
+from crawler.archive.schema import ensure_schema, is_retryable
 from crawler.items import Article
-from crawler.search import ensure_fts
-
-ARTICLE_COLUMNS: dict[str, type] = {
-    "url": str,
-    "lang": str,
-    "title": str,
-    "published": str,
-    "published_raw": str,
-    "views": int,
-    "views_raw": str,
-    "body": str,
-    "category": str,
-    "image_urls": str,
-    "first_seen": str,
-    "last_seen": str,
-    "version": int,
-    "lastmod": str,
-}
 
 _ARTICLE_FIELDS = tuple(f.name for f in fields(Article))
 
 #: Rows per INSERT statement when saving a batch (see ``ArchiveStore._insert``).
 ROWS_PER_STATEMENT = 500
-
-#: How long a reader or writer waits for a lock held by another connection.
-BUSY_TIMEOUT_MS = 10_000
-
-#: What went wrong with a fetch: an HTTP error status, a network error (time-out,
-#: refused connection), robots.txt forbids the URL, or the page is not an article.
-FAILURE_KINDS = ("http", "network", "robots", "not_article")
-
-#: HTTP failures with these statuses, and network errors, are retried on the next run;
-#: the others (404, 410, robots, not an article) only by ``--full``.
-RETRYABLE_STATUSES = (408, 429, 500, 502, 503, 504, 522, 524)
-
-
-def is_retryable(failure: dict) -> bool:
-    """Will the next incremental run fetch this failed article again? (List pages and
-    sitemaps are read again anyway.)"""
-    if failure.get("page", "article") != "article":
-        return False
-    kind = failure.get("kind", "http")
-    return kind == "network" or (kind == "http" and failure.get("status") in RETRYABLE_STATUSES)
-
-
-def default_db_path() -> Path:
-    """``$NEWS_ARCHIVE_DB``, else ``$XDG_DATA_HOME/news-archive/archive.db``
-    (``~/.local/share/news-archive/archive.db``): the same file from any directory."""
-    if os.environ.get("NEWS_ARCHIVE_DB"):
-        return Path(os.environ["NEWS_ARCHIVE_DB"]).expanduser()
-    data_home = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
-    return Path(data_home) / "news-archive" / "archive.db"
-
-
-class StorageError(Exception):
-    """The database cannot be opened or written (corrupt, locked, unreadable)."""
-
-
-def utc_now() -> str:
-    """Current UTC time as ISO 8601 with seconds, e.g. ``2026-11-25T22:30:00Z``."""
-    # time.strftime, not datetime.strftime: the latter looks ``time`` up through the
-    # import system on every call, ~60 µs right after a page parse (cold CPU caches).
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
 
 
 @dataclass
@@ -110,119 +38,6 @@ class SaveCounts:
         self.new += other.new
         self.changed += other.changed
         self.unchanged += other.unchanged
-
-
-def open_database(
-    path: str | Path,
-    *,
-    create: bool = True,
-    any_thread: bool = False,
-    busy_timeout_ms: int = BUSY_TIMEOUT_MS,
-) -> sqlite_utils.Database:
-    """Open the archive at ``path`` (WAL mode, busy timeout) and check it is SQLite.
-
-    ``any_thread``: the connection may be used from another thread than this one (one
-    thread at a time: the caller sees to that). ``busy_timeout_ms``: how long a write
-    waits for another writer's lock before it fails.
-    Raises :class:`StorageError` with a one-line reason instead of sqlite3 errors.
-    """
-    path = Path(path)
-    if not create and not path.exists():
-        raise StorageError(f"database not found: {path}")
-    if path.parent and not path.parent.exists():
-        raise StorageError(f"directory does not exist: {path.parent}")
-    try:
-        db = sqlite_utils.Database(
-            sqlite3.connect(path, check_same_thread=False) if any_thread else path
-        )
-        db.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
-        db.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        if create and db.journal_mode != "wal":
-            db.enable_wal()
-    except sqlite3.DatabaseError as exc:
-        raise StorageError(f"cannot open database {path}: {exc}") from exc
-    return db
-
-
-def ensure_schema(db: sqlite_utils.Database, path: str | Path) -> None:
-    """Create the archive tables and indexes that do not exist yet in ``db`` (the
-    archive at ``path``, named in errors)."""
-    try:
-        with db.conn:
-            _create_tables(db)
-        ensure_fts(db)  # the search index over title and body, kept current by triggers
-    except sqlite3.DatabaseError as exc:
-        raise StorageError(f"cannot create tables in {path}: {exc}") from exc
-
-
-def _create_tables(db: sqlite_utils.Database) -> None:
-    db["articles"].create(
-        ARTICLE_COLUMNS, pk="url", not_null=["first_seen", "last_seen"], if_not_exists=True
-    )
-    db["article_versions"].create(
-        {"url": str, "version": int, "title": str, "body": str, "seen_at": str, "crawl_id": int},
-        pk=("url", "version"),
-        if_not_exists=True,
-    )
-    db["view_counts"].create(
-        {"url": str, "seen_at": str, "views": int, "crawl_id": int},
-        pk=("url", "seen_at"),
-        if_not_exists=True,
-    )
-    db["crawls"].create(
-        {
-            "id": int,
-            "started_at": str,
-            "finished_at": str,
-            "status": str,
-            "exit_code": int,
-            "pid": int,
-            "arguments": str,
-            "list_pages": int,
-            "list_failures": int,
-            "article_pages": int,
-            "pages_fetched": int,
-            "articles_new": int,
-            "articles_changed": int,
-            "articles_unchanged": int,
-            "articles_failed": int,
-            "dates_unparsed": int,
-            "views_unparsed": int,
-            "summary": str,
-        },
-        pk="id",
-        if_not_exists=True,
-    )
-    db["failures"].create(
-        {
-            "id": int,
-            "url": str,
-            "crawl_id": int,
-            "page": str,
-            "kind": str,
-            "status": int,
-            "error": str,
-            "retry": int,
-            "failed_at": str,
-            "resolved_at": str,
-            "resolved_crawl_id": int,
-        },
-        pk="id",
-        if_not_exists=True,
-    )
-    db["url_aliases"].create(
-        {"alias": str, "url": str, "first_seen": str},
-        pk="alias",
-        if_not_exists=True,
-    )
-    db["list_walks"].create(
-        {"start_url": str, "completed_at": str, "crawl_id": int},
-        pk="start_url",
-        if_not_exists=True,
-    )
-    db["articles"].create_index(["published"], if_not_exists=True)
-    db["articles"].create_index(["lang", "published"], if_not_exists=True)
-    db["failures"].create_index(["url"], if_not_exists=True)
 
 
 class ArchiveStore:
@@ -367,8 +182,9 @@ class ArchiveStore:
                 self.db["url_aliases"].insert_all(rows, pk="alias", ignore=True)
 
     def record_failures(self, failures: Sequence[dict], crawl_id: int | None) -> None:
-        """Store failed fetches: dicts with ``url``, ``kind`` (see :data:`FAILURE_KINDS`),
-        ``status``, ``error``, ``failed_at``; ``retry`` is derived from kind and status."""
+        """Store failed fetches: dicts with ``url``, ``kind`` (see
+        :data:`~crawler.archive.schema.FAILURE_KINDS`), ``status``, ``error``,
+        ``failed_at``; ``retry`` is derived from kind and status (:func:`is_retryable`)."""
         if not failures:
             return
         rows = [{**f, "crawl_id": crawl_id, "retry": int(is_retryable(f))} for f in failures]

@@ -64,111 +64,51 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
+from crawler.extract.vocabulary import (
+    DATE_LABELS,
+    EN_MONTHS,
+    KAZAKH_FOLD,
+    KK_MONTH_SUFFIXES,
+    KK_MONTHS,
+    RELATIVE_DAYS,
+    RELATIVE_SPELLINGS,
+    RU_MONTHS,
+    alternation,
+)
+
 __all__ = ["find_date", "is_date_line", "parse_date"]
 
 #: Years accepted as an article date; anything else is a misreading.
 MIN_YEAR, MAX_YEAR = 1800, 2199
 
-_RU_MONTHS = [
-    ("январь", "января", "янв"),
-    ("февраль", "февраля", "фев", "февр"),
-    ("март", "марта", "мар"),
-    ("апрель", "апреля", "апр"),
-    ("май", "мая"),
-    ("июнь", "июня", "июн"),
-    ("июль", "июля", "июл"),
-    ("август", "августа", "авг"),
-    ("сентябрь", "сентября", "сен", "сент"),
-    ("октябрь", "октября", "окт"),
-    ("ноябрь", "ноября", "ноя", "нояб"),
-    ("декабрь", "декабря", "дек"),
-]
-_KK_MONTHS = [
-    "қаңтар",
-    "ақпан",
-    "наурыз",
-    "сәуір",
-    "мамыр",
-    "маусым",
-    "шілде",
-    "тамыз",
-    "қыркүйек",
-    "қазан",
-    "қараша",
-    "желтоқсан",
-]
-_EN_MONTHS = [
-    ("january", "jan"),
-    ("february", "feb"),
-    ("march", "mar"),
-    ("april", "apr"),
-    ("may",),
-    ("june", "jun"),
-    ("july", "jul"),
-    ("august", "aug"),
-    ("september", "sep", "sept"),
-    ("october", "oct"),
-    ("november", "nov"),
-    ("december", "dec"),
-]
-#: Kazakh case endings accepted after a month (folded spelling): locative ``тамызда``,
-#: attributive ``тамыздағы``, possessive ``тамызы``, genitive ``тамыздың``, dative,
-#: ablative. The union over vowel harmony; the year must still follow, so a stray word
-#: cannot slip through.
-_KK_SUFFIXES = (
-    "ы и да де та те нда нде ында инде дагы деги тагы теги ндагы ндеги "
-    "га ге ка ке на не дан ден тан тен нан нен дын дин тын тин нын нин"
-).split()
-
-#: Kazakh-specific letters (and look-alikes typed instead of them) -> plain Cyrillic.
-#: Applied only to month words that are not found as typed.
-_FOLD = str.maketrans(
-    {
-        "қ": "к",
-        "ң": "н",
-        "ә": "а",
-        "э": "а",
-        "і": "и",
-        "i": "и",
-        "ı": "и",
-        "ү": "у",
-        "ұ": "у",
-        "ө": "о",
-        "ғ": "г",
-        "һ": "х",
-        "ё": "е",
-    }
-)
+_FOLD = str.maketrans(KAZAKH_FOLD)
 
 
 def _build_months() -> dict[str, int]:
     table: dict[str, int] = {}
-    for n, forms in enumerate(_RU_MONTHS, 1):
+    for n, forms in enumerate(RU_MONTHS, 1):
         for form in forms:
             table[form] = n
-    for n, forms in enumerate(_EN_MONTHS, 1):
+    for n, forms in enumerate(EN_MONTHS, 1):
         for form in forms:
             table[form] = n
-    for n, name in enumerate(_KK_MONTHS, 1):
+    for n, name in enumerate(KK_MONTHS, 1):
         for stem in {name, name.translate(_FOLD)}:
             table[stem] = n
-            for suffix in _KK_SUFFIXES:
+            for suffix in KK_MONTH_SUFFIXES:
                 table.setdefault(stem + suffix, n)
     return table
 
 
 _MONTHS = _build_months()
 
-#: Relative words -> days before ``now``.
-_RELATIVE = {
-    "сегодня": 0,
-    "вчера": 1,
-    "позавчера": 2,
-    "today": 0,
-    "yesterday": 1,
-    "бугин": 0,  # бүгін (folded)
-    "кеше": 1,
-}
+_RELATIVE = RELATIVE_DAYS
+#: The relative words as the pattern accepts them (any letter case).
+_RELATIVE_WORDS = "|".join(sorted(set(RELATIVE_SPELLINGS), key=len, reverse=True))
+#: Letters a relative word may start with (the pattern's quick first-character test).
+_RELATIVE_INITIALS = "".join(
+    sorted({c for word in RELATIVE_SPELLINGS for c in (word[0], word[0].upper())})
+)
 
 # No re.IGNORECASE: it is ~20% slower here; letters that may be capitalised are spelled
 # out, month words are looked up lower-cased. Branches are grouped behind a cheap
@@ -189,13 +129,11 @@ _DATE_RE = re.compile(
           | (?<!\d)(?P<ky>\d{4})\s*(?:[жЖ]\.|[жЖ]ыл[^\W\d_]*)\s*(?P<kd>\d{1,2})[\s-]*
                 (?P<km>[^\W\d_]{3,15})(?![^\W\d_])                # 2022 жылғы 24 тамыз
         )
-      | (?=[a-zA-ZСсПпВвБбКк])(?<![^\W\d_])
+      | (?=[a-zA-ZRELATIVE_INITIALS])(?<![^\W\d_])
         (?:
             (?P<em>[a-zA-Z]{3,9})\.?[\s-]*(?P<ed>\d{1,2})(?:st|nd|rd|th)?,?[\s-]*
                 (?P<ey>\d{4})(?!\d)                               # August 24, 2022
-          | (?P<rel>[Сс]егодня|СЕГОДНЯ|[Вв]чера|ВЧЕРА|[Пп]озавчера|ПОЗАВЧЕРА|[Tt]oday|TODAY
-                |[Yy]esterday|YESTERDAY|[Бб][үуҮУ]г[іiиІIИ]н|Б[ҮУ]Г[ІIИ]Н|[Кк]еше|КЕШЕ)
-                (?![^\W\d_])                                      # Сегодня, Кеше
+          | (?P<rel>(?i:RELATIVE_WORDS))(?![^\W\d_])            # Сегодня, Кеше
         )
     )
     (?:                                                           # time after the date
@@ -206,7 +144,7 @@ _DATE_RE = re.compile(
         (?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?
         (?:\s*(?P<ap>[aApP]\.?[mM]\.?)(?![^\W\d_]))?
     )?
-    """,
+    """.replace("RELATIVE_WORDS", _RELATIVE_WORDS).replace("RELATIVE_INITIALS", _RELATIVE_INITIALS),
     re.VERBOSE,
 )
 _G = _DATE_RE.groupindex
@@ -218,8 +156,7 @@ _EM, _ED, _EY, _REL, _HH, _MI, _SS, _AP = (_G[n] - 1 for n in "em ed ey rel hh m
 #: What may stand before a date on a "date line": symbols, a label, a weekday ("ср, ").
 _LABEL_RE = re.compile(
     r"[\W_]*(?:(?:[^\W\d_][^\d:\n]{0,40}:|[^\W\d_]{2,11},"
-    r"|(?:опубликовано|дата|обновлено|published|posted|updated|date|жарияланды"
-    r"|жарияланған|күні)(?![^\W\d_]))[\W_]*)?",
+    rf"|(?:{alternation(DATE_LABELS)})(?![^\W\d_]))[\W_]*)?",
     re.IGNORECASE,
 )
 #: What may follow a date on a "date line": symbols, a year marker.
