@@ -1,4 +1,7 @@
-"""``python -m crawler`` runs the ``news-archive`` command line."""
+"""``python -m crawler`` runs the ``news-archive`` command line.
+
+Imports :mod:`crawler.cli`.
+"""
 
 from crawler.cli import main
 

@@ -1,8 +1,17 @@
-"""The ``news-archive`` command line (click).
+"""The ``news-archive`` command line (click): declares the commands, nothing else.
 
-Every command opens the database through :mod:`crawler.archive` and turns errors into
-one clear line and a non-zero exit status (see :mod:`crawler.health` for the codes).
-The Scrapy settings module is loaded here, so cron can run it from any directory.
+Each command parses its options, calls what it runs — :mod:`crawler.crawl_runner`
+(crawl, demo, inspect), :mod:`crawler.archive` (export, search, query, stats) — and
+turns errors into one clear line and a non-zero exit status (codes:
+:mod:`crawler.health`). The Scrapy settings module is loaded by the runner, so cron can
+run it from any directory.
+
+Imports click, sqlite_utils; :mod:`crawler.archive`, :mod:`crawler.archive.database`,
+:mod:`crawler.archive.filters`, :mod:`crawler.crawl_runner`,
+:mod:`crawler.fixture_site`, :mod:`crawler.health`.
+
+Over 400 lines: the option declarations and help texts of eight commands; the
+logic they call lives elsewhere.
 """
 
 from __future__ import annotations
@@ -10,7 +19,6 @@ from __future__ import annotations
 import errno
 import json
 import logging
-import os
 import sqlite3
 import sys
 from dataclasses import asdict
@@ -22,31 +30,25 @@ from urllib.parse import urlsplit
 import click
 import sqlite_utils
 
-from crawler import crawl_lock
+from crawler.archive import database as archive_database
 from crawler.archive import export as archive_export
+from crawler.archive import filters as archive_filters
 from crawler.archive import query as archive_query
 from crawler.archive import search as archive_search
 from crawler.archive import stats as archive_stats
-from crawler.archive.database import StorageError, default_db_path, open_database
+from crawler.archive.database import StorageError, default_db_path
 from crawler.archive.filters import ArticleFilter, parse_date_bound
-from crawler.archive.store import ArchiveStore
-from crawler.health import (
-    EXIT_ABORTED,
-    EXIT_DATABASE,
-    EXIT_LOCKED,
-    EXIT_USAGE,
+from crawler.crawl_runner import (
+    FAST_LOCAL_SETTINGS,
+    BadSetting,
+    CannotStart,
+    inspect_page,
+    run_crawl,
+    summary_line,
 )
+from crawler.health import EXIT_ABORTED, EXIT_DATABASE, EXIT_USAGE
 
 logger = logging.getLogger("news-archive")
-
-#: Settings that make a crawl of the local fixture site fast (demo, tests).
-FAST_LOCAL_SETTINGS = {
-    "DOWNLOAD_DELAY": "0",
-    "AUTOTHROTTLE_ENABLED": "False",
-    "CONCURRENT_REQUESTS_PER_DOMAIN": "8",
-    "RETRY_BACKOFF_BASE": "0",
-    "LOG_LEVEL": "WARNING",
-}
 
 
 class Failed(click.ClickException):
@@ -96,46 +98,6 @@ def check_start_url(url: str) -> str:
     return url
 
 
-def drop_traceback(record: logging.LogRecord) -> bool:
-    """Log filter: keep the message, drop the traceback (for expected network errors)."""
-    record.exc_info = None
-    record.exc_text = None
-    return True
-
-
-def scrapy_settings(overrides: dict[str, str] | None = None):
-    """``crawler.settings`` with ``-s`` overrides on top (command-line priority)."""
-    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
-    from scrapy.settings import Settings
-
-    # An unreachable robots.txt is an expected failure: one line in the log is enough.
-    logging.getLogger("scrapy.downloadermiddlewares.robotstxt").addFilter(drop_traceback)
-    settings = Settings()
-    settings.setmodule("crawler.settings", priority="project")
-    for name, value in (overrides or {}).items():
-        settings.set(name, value, priority="cmdline")
-    return settings
-
-
-def check_profile(name: str) -> None:
-    from crawler.site_profiles import PROFILES
-
-    if name not in PROFILES:
-        raise click.BadParameter(
-            f"unknown site profile {name!r} (known: {', '.join(sorted(PROFILES))})",
-            param_hint="-s NEWS_ARCHIVE_PROFILE",
-        )
-
-
-def check_parse_processes(value: object) -> None:
-    from crawler.page_workers import parse_processes
-
-    try:
-        parse_processes(value)
-    except ValueError as error:
-        raise click.BadParameter(str(error), param_hint="-s NEWS_ARCHIVE_PARSE_PROCESSES") from None
-
-
 @click.group()
 @click.version_option(package_name="news-archive")
 def main() -> None:
@@ -145,7 +107,7 @@ def main() -> None:
     """
 
 
-def run_crawl(
+def start_crawl(
     db_path: Path,
     start_urls: list[str],
     full: bool,
@@ -153,68 +115,13 @@ def run_crawl(
     overrides: dict[str, str],
     log_file: Path | None = None,
 ) -> dict:
-    """Run one crawl in this process and return its Scrapy stats.
-
-    Raises :class:`Failed` when the crawl cannot start (locked or unreadable database).
-    """
-    if not db_path.parent.is_dir():
-        raise Failed(f"directory does not exist: {db_path.parent}", EXIT_DATABASE)
+    """:func:`crawler.crawl_runner.run_crawl`, its errors as one line and an exit code."""
     try:
-        crawl_lock.acquire(db_path)
-    except crawl_lock.CrawlLocked as exc:
-        raise Failed(str(exc), EXIT_LOCKED) from None
-    except OSError as exc:
-        raise Failed(f"cannot create the lock file: {exc}", EXIT_DATABASE) from None
-    try:
-        ArchiveStore(db_path).close()  # fail early, with one line, on a bad database
-    except StorageError as exc:
-        crawl_lock.release(db_path)
-        raise Failed(str(exc), EXIT_DATABASE) from None
-    arguments = {
-        "start_urls": start_urls or None,
-        "full": full,
-        "refresh_days": refresh_days,
-        "settings": overrides,
-    }
-    settings = scrapy_settings(overrides)
-    check_profile(settings.get("NEWS_ARCHIVE_PROFILE"))
-    check_parse_processes(settings.get("NEWS_ARCHIVE_PARSE_PROCESSES"))
-    settings.set("NEWS_ARCHIVE_DB", str(db_path), priority="cmdline")
-    settings.set("NEWS_ARCHIVE_ARGUMENTS", json.dumps(arguments), priority="cmdline")
-    if log_file is not None:
-        settings.set("LOG_FILE", str(log_file), priority="cmdline")
-
-    from scrapy.crawler import CrawlerProcess
-
-    from spiders.news import NewsSpider
-
-    process = CrawlerProcess(settings)
-    crawler = process.create_crawler(NewsSpider)
-    process.crawl(crawler, start_urls=start_urls or None, full=full, refresh_days=refresh_days)
-    try:
-        process.start()
-    finally:
-        crawl_lock.release(db_path)
-    return crawler.stats.get_stats() if crawler.stats else {}
-
-
-def summary_line(stats: dict, db_path: Path) -> str:
-    """The one-line summary a person reads the next morning."""
-    seconds = stats.get("elapsed_time_seconds") or 0
-    reasons = stats.get("news/reasons") or []
-    status = stats.get("news/status", "aborted")
-    line = (
-        f"crawl {stats.get('news/crawl_id', '?')} {status}: "
-        f"{stats.get('news/articles_new', 0)} new, {stats.get('news/articles_changed', 0)} "
-        f"changed, {stats.get('news/articles_unchanged', 0)} unchanged, "
-        f"{stats.get('news/article_failures', 0)} failed; "
-        f"{stats.get('news/list_pages', 0)} list pages, "
-        f"{stats.get('news/article_pages', 0)} article pages, "
-        f"{stats.get('downloader/request_count', 0)} requests in {seconds:.1f} s; db {db_path}"
-    )
-    if reasons:
-        line += " — " + "; ".join(reasons)
-    return line
+        return run_crawl(db_path, start_urls, full, refresh_days, overrides, log_file)
+    except BadSetting as exc:
+        raise click.BadParameter(str(exc), param_hint=exc.hint) from None
+    except CannotStart as exc:
+        raise Failed(str(exc), exc.exit_code) from None
 
 
 def finish(stats: dict, db_path: Path) -> None:
@@ -274,7 +181,7 @@ def crawl(db_path, start_urls, full, refresh_days, log_file, warc_path, settings
     if warc_path is not None:
         overrides["NEWS_ARCHIVE_WARC"] = str(warc_path)
     db_path = resolve_db(db_path)
-    stats = run_crawl(db_path, list(start_urls), full, refresh_days, overrides, log_file)
+    stats = start_crawl(db_path, list(start_urls), full, refresh_days, overrides, log_file)
     finish(stats, db_path)
 
 
@@ -311,7 +218,7 @@ def demo(db_path, layout, robots):
         db_path = resolve_db(None).with_name("demo.db")
     with FixtureSite(layout=layout, robots=robots) as site:
         click.echo(f"demo site at {site.url} ({layout} layout, {robots} robots.txt)")
-        stats = run_crawl(
+        stats = start_crawl(
             db_path,
             site.start_urls,
             full=False,
@@ -340,19 +247,7 @@ def inspect(url, settings_pairs):
 
     Example: news-archive inspect https://assembly.kz/ru/news/
     """
-    overrides = {"LOG_LEVEL": "CRITICAL", "ITEM_PIPELINES": "{}", "RETRY_TIMES": "1"}
-    overrides.update(parse_setting_overrides(settings_pairs))
-    from scrapy.crawler import CrawlerProcess
-
-    from spiders.inspect import InspectSpider
-
-    settings = scrapy_settings(overrides)
-    settings.set("ITEM_PIPELINES", {}, priority="cmdline")
-    process = CrawlerProcess(settings)
-    crawler = process.create_crawler(InspectSpider)
-    process.crawl(crawler, url=url)
-    process.start()
-    result = crawler.spider.result if crawler.spider else None
+    result = inspect_page(url, parse_setting_overrides(settings_pairs))
     if not result or "error" in result:
         error = (result or {}).get("error", "no answer")
         raise Failed(f"cannot inspect {url}: {error}", EXIT_ABORTED)
@@ -411,26 +306,17 @@ def filter_options(func):
 
 def open_archive(db_path: Path | None) -> sqlite_utils.Database:
     """Open an existing archive (never create one) or fail with one line."""
-    path = db_path if db_path is not None else default_db_path()
     try:
-        db = open_database(path, create=False)
+        return archive_database.open_archive(db_path or default_db_path())
     except StorageError as exc:
         raise Failed(str(exc), EXIT_DATABASE) from None
-    if not db["articles"].exists():
-        raise Failed(f"not a news-archive database (no articles table): {path}", EXIT_DATABASE)
-    return db
 
 
 def check_lang(db: sqlite_utils.Database, lang: str | None) -> None:
-    """Fail on a language the archive does not have (``--lang kz`` for ``kk``)."""
-    if lang is None:
-        return
-    sql = "SELECT DISTINCT lang FROM articles WHERE lang IS NOT NULL ORDER BY lang"
-    known = [row[0] for row in db.execute(sql)]
-    if known and lang not in known:
-        raise Failed(
-            f"no article in language {lang!r} (the archive has {', '.join(known)})", EXIT_USAGE
-        )
+    try:
+        archive_filters.check_lang(db, lang)
+    except ValueError as exc:
+        raise Failed(str(exc), EXIT_USAGE) from None
 
 
 def _progress(total: int):

@@ -12,6 +12,8 @@ objects (a megabyte or two) may wait before their cycles are collected.
 ``NEWS_ARCHIVE_GC_THRESHOLD`` (0: Python's own) sets it for the crawl; the previous
 thresholds come back when the spider closes. The benchmark's bare spider applies the
 same value, so the framework's ceiling is measured with it too.
+
+Imports scrapy.
 """
 
 from __future__ import annotations

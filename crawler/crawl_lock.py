@@ -4,6 +4,8 @@ The lock is an ``flock`` held for the life of the process, so the kernel release
 when the process dies however it dies (SIGKILL included): a lock file left behind by a
 killed crawl is simply taken over by the next one. The file holds the holder's pid so
 that a refused crawl can name it.
+
+Imports the standard library only.
 """
 
 from __future__ import annotations

@@ -5,6 +5,8 @@ walk is incomplete), when list pages showed no article link at all, when it fetc
 list pages but stored none of the new articles they linked, when failures exceed
 :data:`MAX_FAILURE_SHARE` of the article fetches, or when a field's coverage collapses
 (most stored articles without a title, date or body: the markup probably changed).
+
+Imports the standard library only.
 """
 
 from __future__ import annotations

@@ -3,6 +3,8 @@
 ``ArticleFields`` is what extraction reads off an article page (raw text, nothing
 converted). ``Article`` is the stored record: normalised values sit beside the raw
 text they came from, so an archivist can always check a conversion.
+
+Imports the standard library only.
 """
 
 from __future__ import annotations

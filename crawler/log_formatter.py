@@ -4,6 +4,8 @@ can see it.
 Scrapy builds that DEBUG record (the whole item in its message arguments) for every
 item and hands it to the logging system, which drops it when the crawl logs at INFO
 (the default here). Returning None skips it; at LOG_LEVEL=DEBUG it is logged as usual.
+
+Imports scrapy.
 """
 
 from __future__ import annotations

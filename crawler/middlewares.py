@@ -1,4 +1,7 @@
-"""Downloader middlewares."""
+"""Downloader middlewares.
+
+Imports scrapy, tldextract; :mod:`crawler.warc`.
+"""
 
 from __future__ import annotations
 

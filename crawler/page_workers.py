@@ -25,6 +25,9 @@ The spider asks it for :class:`PageWorkers` (``crawler.get_extension``).
 - A page a worker could not read (it raised, or the worker died) is read again in the
   crawl's process, so errors surface exactly as without workers. After a worker dies
   no new one is started: the crawl goes on reading pages itself.
+
+Imports scrapy, twisted; :mod:`crawler.extract.list_page`,
+:mod:`crawler.extract.overrides`, :mod:`crawler.items`, :mod:`crawler.worker_process`.
 """
 
 from __future__ import annotations

@@ -4,6 +4,10 @@ Thin glue: the records arrive normalised (:mod:`crawler.extract.fetched_page`); 
 is :mod:`crawler.archive`. The storage pipeline also takes the crawl lock
 (:mod:`crawler.crawl_lock`), loads what the archive holds for the spider
 (:mod:`crawler.crawl_state`) and judges the run (:mod:`crawler.health`).
+
+Imports scrapy, twisted; :mod:`crawler`, :mod:`crawler.archive.database`,
+:mod:`crawler.archive.store`, :mod:`crawler.crawl_state`, :mod:`crawler.extract.record`,
+:mod:`crawler.health`, :mod:`crawler.items`.
 """
 
 from __future__ import annotations

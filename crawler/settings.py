@@ -1,6 +1,8 @@
 """Scrapy settings for news-archive: polite by default on a real site.
 
 Tests and the demo pass ``-s`` overrides (no delay, no AutoThrottle) to run fast.
+
+Imports :mod:`crawler.archive.database`.
 """
 
 from __future__ import annotations

@@ -1,4 +1,7 @@
-"""Signals of our own, sent by the spider and received by the storage pipeline."""
+"""Signals of our own, sent by the spider and received by the storage pipeline.
+
+Imports the standard library only.
+"""
 
 #: A page could not be fetched. Arguments: ``url``, ``page``
 #: (``article``, ``list`` or ``sitemap``), ``kind`` (see

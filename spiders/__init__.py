@@ -1,1 +1,4 @@
-"""Scrapy spiders of the news-archive project."""
+"""Scrapy spiders of the news-archive project.
+
+Imports the standard library only.
+"""

@@ -1,6 +1,10 @@
 """One-page spider behind ``news-archive inspect URL``: what would the crawler extract?
 
 The page goes through the crawl's own entry points (:mod:`crawler.extract.fetched_page`).
+
+Imports scrapy, twisted; :mod:`crawler.archive.database`,
+:mod:`crawler.extract.fetched_page`, :mod:`crawler.extract.urls`,
+:mod:`crawler.site_profiles`.
 """
 
 from __future__ import annotations

@@ -15,6 +15,14 @@ Incremental by default: articles already stored are not fetched again, and a lis
 walked only while its pages bring links not seen before — once a finished crawl has
 walked that list to its end (``list_walks``); until then every page is read, so a
 killed or failed first crawl is completed by the next. ``full`` walks everything.
+
+Imports scrapy, twisted; :mod:`crawler`, :mod:`crawler.archive.database`,
+:mod:`crawler.crawl_state`, :mod:`crawler.extract.list_page`,
+:mod:`crawler.extract.overrides`, :mod:`crawler.extract.urls`, :mod:`crawler.items`,
+:mod:`crawler.page_workers`, :mod:`crawler.pipelines`, :mod:`crawler.site_profiles`.
+
+Over 400 lines: the list walk, the sitemap path and the article callbacks share one
+run's bookkeeping (what was scheduled, stored, walked).
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from crawler.cli import FAST_LOCAL_SETTINGS
+from crawler.crawl_runner import FAST_LOCAL_SETTINGS
 
 ROOT = Path(__file__).resolve().parent.parent
 

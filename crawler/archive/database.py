@@ -70,3 +70,12 @@ def open_database(
     except sqlite3.DatabaseError as exc:
         raise StorageError(f"cannot open database {path}: {exc}") from exc
     return db
+
+
+def open_archive(path: str | Path) -> sqlite_utils.Database:
+    """Open an existing archive for reading commands (never create one); raise
+    :class:`StorageError` when the file is missing, unreadable or not an archive."""
+    db = open_database(path, create=False)
+    if not db["articles"].exists():
+        raise StorageError(f"not a news-archive database (no articles table): {path}")
+    return db

@@ -1,8 +1,10 @@
 """Which articles a reading command takes: :class:`ArticleFilter` (language, span of
-publication days) and :func:`parse_date_bound` (``--since`` / ``--until``).
+publication days), :func:`parse_date_bound` (``--since`` / ``--until``) and
+:func:`check_lang` (a language the archive has).
 
-Shared by search, export and the command line. Imports: the standard library
-only — nothing from ``crawler``, so any module may import it without a cycle.
+Shared by search, export and the command line. Imports: the standard library and
+sqlite-utils only — nothing from ``crawler``, so any module may import it without a
+cycle.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+
+import sqlite_utils
 
 _DATE_BOUND = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 
@@ -62,3 +66,14 @@ class ArticleFilter:
             clauses.append(f"{prefix}published < ?")
             params.append((self.until + timedelta(days=1)).isoformat())
         return " AND ".join(clauses), params
+
+
+def check_lang(db: sqlite_utils.Database, lang: str | None) -> None:
+    """Raise ValueError for a language the archive does not have (``--lang kz`` for
+    ``kk``); an archive without any language accepts every ``lang``."""
+    if lang is None:
+        return
+    sql = "SELECT DISTINCT lang FROM articles WHERE lang IS NOT NULL ORDER BY lang"
+    known = [row[0] for row in db.execute(sql)]
+    if known and lang not in known:
+        raise ValueError(f"no article in language {lang!r} (the archive has {', '.join(known)})")

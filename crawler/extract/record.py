@@ -2,6 +2,8 @@
 
 Pure: dates through :func:`crawler.extract.dates.parse_date`, counters through
 :func:`crawler.extract.views.parse_views`; unknown values become None with the raw text kept.
+
+Imports :mod:`crawler.extract.dates`, :mod:`crawler.extract.views`, :mod:`crawler.items`.
 """
 
 from __future__ import annotations

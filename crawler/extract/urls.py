@@ -23,6 +23,8 @@ Everything here works on the URL alone (no page content):
   (``<list>/<section>/``) cannot be told from an article by its URL; the list extractor
   only takes links from the list's own items, and the page classifier keeps such pages
   out of storage.
+
+Imports w3lib.
 """
 
 from __future__ import annotations

@@ -17,6 +17,8 @@ one exact count. Rules (we never store a silently wrong number):
   (``Просмотров: 409, комментариев: 3``); without a label it is ambiguous (``409 /
   12``, ``12 5``) and gives None.
 * Negative numbers and counts above :data:`MAX_VIEWS` give None.
+
+Imports :mod:`crawler.extract.vocabulary`.
 """
 
 from __future__ import annotations

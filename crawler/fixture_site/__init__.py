@@ -8,6 +8,8 @@ Modules: :mod:`.content` (the article model), :mod:`.templates` / :mod:`.pages` 
 markup family), :mod:`.feeds` (robots, sitemaps, RSS), :mod:`.server` (HTTP, routing,
 faults, request log), :mod:`.faults` (what goes wrong where), :mod:`.expected` (the
 records a correct crawler stores).
+
+Imports :mod:`.site`.
 """
 
 from __future__ import annotations

@@ -1,4 +1,7 @@
-"""``python -m crawler.fixture_site``: serve the fixture site until Ctrl-C."""
+"""``python -m crawler.fixture_site``: serve the fixture site until Ctrl-C.
+
+Imports :mod:`.site`, :mod:`.templates`.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,7 @@
 """Page chrome shared by every markup family: ``<head>``, scripts, counters, menu and
 share-link data. Families arrange these pieces in their own markup.
+
+Imports :mod:`.content`, :mod:`.words`.
 """
 
 from __future__ import annotations

@@ -4,6 +4,11 @@ Phase 1 holds ``articles_per_lang`` news articles per language (the seed article
 the Russian ones) plus a few articles of each language's other section. Phase 2 adds
 three newer articles on top of every news list, edits one article and raises every
 view count (see :mod:`crawler.fixture_site.faults`).
+
+Imports :mod:`.faults`, :mod:`.words`.
+
+Over 400 lines: the whole article model of the fixture site (stories, phases, the
+faults each carries) in one place.
 """
 
 from __future__ import annotations

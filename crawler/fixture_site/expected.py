@@ -22,6 +22,8 @@ are left out; order: ru, kk, en, each newest first):
 * ``category``: the category line (custom, modern), None in the default layout.
 * ``image_urls``: absolute URLs of the detail picture (first) and of the pictures in the
   text; never thumbnails, logos, icons or counters.
+
+Imports :mod:`.formats`, :mod:`.content`, :mod:`.templates`, :mod:`.words`.
 """
 
 from __future__ import annotations

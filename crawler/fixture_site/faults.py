@@ -59,15 +59,26 @@ Phase 2
     * ``k=8`` of ``ru`` (``EDITED``, the only edit): a sentence is appended to its first
       paragraph; its sitemap ``<lastmod>`` moves to :data:`EDIT_TIME`.
     * three new articles on top of every news list; every view count rises.
+
+Imports the standard library only.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-if TYPE_CHECKING:
-    from .content import Story
+
+class Story(Protocol):
+    """What the link rules read of a story (:class:`.content.Story`; described here so
+    that this module, which ``content`` imports, does not import it back)."""
+
+    lang: str
+    id: int
+    path: str
+    list_path: str
+    roles: frozenset[str]
+
 
 TRACKING = "tracking"
 NO_VIEWS = "no_views"

@@ -1,4 +1,7 @@
-"""Machine-readable files: ``robots.txt``, the SEO-module sitemaps and the RSS feeds."""
+"""Machine-readable files: ``robots.txt``, the SEO-module sitemaps and the RSS feeds.
+
+Imports :mod:`.faults`, :mod:`.formats`, :mod:`.content`, :mod:`.words`.
+"""
 
 from __future__ import annotations
 

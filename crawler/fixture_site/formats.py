@@ -1,5 +1,7 @@
 """How values read on the page: dates and view counters, shared by rendering and the
 expected records (so the two can never disagree).
+
+Imports :mod:`.faults`, :mod:`.content`, :mod:`.words`.
 """
 
 from __future__ import annotations

@@ -1,6 +1,8 @@
 """HTML pages of the site: lists, articles, tag and search pages, static pages, 404.
 
 Each function returns a complete document in the family of the page's language.
+
+Imports :mod:`.faults`, :mod:`.content`, :mod:`.templates`, :mod:`.words`.
 """
 
 from __future__ import annotations

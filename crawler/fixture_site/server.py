@@ -1,5 +1,8 @@
 """HTTP serving: routing, the server-side faults (503s, redirects, windows-1251) and the
 request log. Faults are described in :mod:`crawler.fixture_site.faults`.
+
+Imports :mod:`.faults`, :mod:`.feeds`, :mod:`.pages`, :mod:`.content`,
+:mod:`.templates`, :mod:`.words`.
 """
 
 from __future__ import annotations

@@ -1,4 +1,7 @@
-"""``FixtureSite``: the fixture archive served over HTTP from a daemon thread."""
+"""``FixtureSite``: the fixture archive served over HTTP from a daemon thread.
+
+Imports :mod:`.faults`, :mod:`.content`, :mod:`.expected`, :mod:`.server`, :mod:`.words`.
+"""
 
 from __future__ import annotations
 

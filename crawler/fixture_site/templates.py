@@ -8,6 +8,10 @@
   time, labelled counters and the D7 ``bx-pagination`` pager (``?nav-news=page-<n>``).
 
 Everything is plain string formatting: a page renders in well under a millisecond.
+
+Imports :mod:`.chrome`, :mod:`.formats`, :mod:`.content`, :mod:`.words`.
+
+Over 400 lines: the HTML of three markup families, template by template.
 """
 
 from __future__ import annotations

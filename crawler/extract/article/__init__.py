@@ -10,4 +10,6 @@
 Page furniture (header, footer, menus, breadcrumbs, sidebars, "popular"/"related"
 blocks, share/social/comment blocks: :mod:`crawler.extract.regions`) is never a source,
 except breadcrumbs for the category.
+
+Imports the standard library only.
 """

@@ -32,6 +32,9 @@ of other articles' cards lose to the article's own.
 
 Imports lxml, :mod:`crawler.extract` (dates, document, regions, text, vocabulary,
 overrides) and :mod:`.common`.
+
+Over 400 lines: the date, the counter and the category are found in one pass over
+the same short texts and compete for them, so their rules stay together.
 """
 
 from __future__ import annotations
