@@ -11,11 +11,15 @@ import sys
 import time
 from urllib.parse import urlsplit
 
+import pytest
 import sqlite_utils
 
 from crawler.fixture_site import FixtureSite
 from tests.crawl_helpers import FAST, ROOT, crawl, stored_articles
 from tests.test_crawl_e2e import assert_archive_matches
+
+#: A real crawl, server or subprocess: deselect with -m "not e2e".
+pytestmark = pytest.mark.e2e
 
 
 def article_paths(site) -> set[str]:

@@ -11,6 +11,9 @@ import pytest
 from bench import children, crawl
 from crawler.fixture_site import FixtureSite
 
+#: A real crawl, server or subprocess: deselect with -m "not e2e".
+pytestmark = pytest.mark.e2e
+
 
 def _path(url: str) -> str:
     parts = urlsplit(url)

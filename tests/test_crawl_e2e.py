@@ -9,6 +9,9 @@ import pytest
 from crawler.fixture_site import FixtureSite
 from tests.crawl_helpers import ROOT, crawl, news_archive, stored_articles
 
+#: A real crawl, server or subprocess: deselect with -m "not e2e".
+pytestmark = pytest.mark.e2e
+
 COMPARED = (
     "url",
     "lang",

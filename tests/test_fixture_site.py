@@ -18,6 +18,9 @@ from w3lib.url import canonicalize_url, url_query_cleaner
 from crawler.fixture_site import FixtureSite
 from crawler.fixture_site.content import build_archive
 
+#: A real crawl, server or subprocess: deselect with -m "not e2e".
+pytestmark = pytest.mark.e2e
+
 LAYOUTS = ["default", "custom", "modern", "mixed"]
 LANGS = ["ru", "kk", "en"]
 NEXT_LINK = (

@@ -118,6 +118,7 @@ def processes_marked(mark: str) -> list[int]:
 
 
 @pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="needs /proc")
+@pytest.mark.e2e
 def test_workers_give_the_same_archive_and_leave_nothing_behind(tmp_path):
     mark = f"NEWS_ARCHIVE_TEST_{uuid.uuid4().hex}"
     with FixtureSite(layout="mixed") as site:
@@ -148,6 +149,7 @@ def test_workers_give_the_same_archive_and_leave_nothing_behind(tmp_path):
 
 
 @pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="needs /proc")
+@pytest.mark.e2e
 def test_a_killed_worker_does_not_lose_pages(tmp_path):
     mark = f"NEWS_ARCHIVE_TEST_{uuid.uuid4().hex}"
     db = tmp_path / "archive.db"
@@ -211,6 +213,7 @@ print(json.dumps(found))
 """
 
 
+@pytest.mark.e2e
 def test_a_worker_never_ready_is_given_up_and_pages_read_in_process():
     """An article page waits for a starting worker; one that is not ready in time is
     killed (the crawl can still end) and the page is read in the crawl's process."""
