@@ -107,17 +107,10 @@ def main() -> None:
     """
 
 
-def start_crawl(
-    db_path: Path,
-    start_urls: list[str],
-    full: bool,
-    refresh_days: int | None,
-    overrides: dict[str, str],
-    log_file: Path | None = None,
-) -> dict:
+def start_crawl(*args, **kwargs) -> dict:
     """:func:`crawler.crawl_runner.run_crawl`, its errors as one line and an exit code."""
     try:
-        return run_crawl(db_path, start_urls, full, refresh_days, overrides, log_file)
+        return run_crawl(*args, **kwargs)
     except BadSetting as exc:
         raise click.BadParameter(str(exc), param_hint=exc.hint) from None
     except CannotStart as exc:
