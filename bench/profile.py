@@ -29,7 +29,7 @@ from bench import children, crawl
 STAGES = [
     (
         "article extraction",
-        re.compile(r"\b(extract_page|extract_article_page|classify_page|extract_article) \("),
+        re.compile(r"\b(extract_page|extract_article_page|extract_article) \("),
     ),
     ("list extraction", re.compile(r"\bextract_list_page \(")),
     ("normalise", re.compile(r"\bbuild_article \(")),

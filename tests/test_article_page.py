@@ -17,7 +17,7 @@ import pytest
 from parsel import Selector
 
 from crawler.extract.article.page import extract_article_page
-from crawler.extract.classify import classify_page, extract_page
+from crawler.extract.classify import extract_page
 from crawler.extract.document import ParsedPage
 from crawler.extract.overrides import Selectors
 from crawler.extract.regions import ASIDE, CHROME, PAGER, SOCIAL
@@ -49,7 +49,7 @@ def test_article_fixture(path: Path, field: str) -> None:
 @pytest.mark.parametrize("path", ALL_PAGES, ids=lambda p: p.stem)
 def test_page_type(path: Path) -> None:
     html, expected = _load(path)
-    assert classify_page(html, expected["url"]) == expected["page_type"]
+    assert extract_page(html, expected["url"])[0] == expected["page_type"]
 
 
 def test_fixture_set_is_complete() -> None:
@@ -102,7 +102,7 @@ def test_overrides_win_when_they_match() -> None:
 
 
 def test_empty_page_is_other() -> None:
-    assert classify_page("", "https://site.kz/ru/news/x/") == "other"
+    assert extract_page("", "https://site.kz/ru/news/x/")[0] == "other"
     assert extract_article_page("", "https://site.kz/ru/news/x/").title is None
 
 
@@ -242,10 +242,10 @@ def test_region_flags(html: str, flags: int) -> None:
 
 
 @pytest.mark.parametrize("path", ALL_PAGES, ids=lambda p: p.stem)
-def test_extract_page_matches_the_separate_calls(path: Path) -> None:
+def test_extract_page_gives_the_page_objects_fields(path: Path) -> None:
+    """Classifying first changes no field: an article's fields are the page object's."""
     html, expected = _load(path)
     kind, fields = extract_page(html, expected["url"])
-    assert kind == classify_page(html, expected["url"])
     if kind == "article":
         assert fields == extract_article_page(html, expected["url"])
     else:
@@ -280,7 +280,7 @@ def test_overrides_count_when_the_page_is_classified() -> None:
     """A page the generic rules call "other" is an article under the site's selectors
     (before, classification ignored them and the URL was recorded as not an article)."""
     url = "https://site.kz/ru/news/korotko/"
-    assert classify_page(OVERRIDE_ONLY, url) == "other"
+    assert extract_page(OVERRIDE_ONLY, url)[0] == "other"
     selectors = Selectors(title="div.zag", body="div.txt", date="//div[@class='nothing']")
     kind, fields = extract_page(OVERRIDE_ONLY, url, selectors)
     assert kind == "article"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.extract.classify import classify_page
+from crawler.extract.classify import extract_page
 from crawler.extract.list_page import ListPage, extract_list_page
 from crawler.extract.overrides import Selectors
 
@@ -33,13 +33,13 @@ def test_list_fixture(path: Path) -> None:
 @pytest.mark.parametrize("path", LISTS, ids=lambda p: p.stem)
 def test_list_fixture_is_list(path: Path) -> None:
     html, expected = _load(path)
-    assert classify_page(html, expected["url"]) == "list"
+    assert extract_page(html, expected["url"])[0] == "list"
 
 
 def test_article_pages_are_not_lists() -> None:
     for path in sorted(PAGES.glob("article_*.json")):
         html, expected = _load(path)
-        assert classify_page(html, expected["url"]) != "list", path.name
+        assert extract_page(html, expected["url"])[0] != "list", path.name
 
 
 def test_fixture_set_is_complete() -> None:
@@ -148,4 +148,4 @@ def test_next_page_override() -> None:
 
 def test_no_list_no_links() -> None:
     assert extract_list_page("", LIST_URL) == ListPage([], None)
-    assert classify_page("<html><body><p>Пусто</p></body></html>", LIST_URL) != "list"
+    assert extract_page("<html><body><p>Пусто</p></body></html>", LIST_URL)[0] != "list"

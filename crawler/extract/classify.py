@@ -54,11 +54,6 @@ def extract_page(
     return kind, article.fields() if kind == "article" else None
 
 
-def classify_page(html: str, url: str, selectors: Selectors = GENERIC) -> PageType:
-    """``"list"``, ``"article"`` or ``"other"`` (see the module docstring)."""
-    return classify(ArticlePage(ParsedPage(html, url), selectors or GENERIC))
-
-
 def classify(article: ArticlePage) -> PageType:
     """The type of the page behind ``article`` (its fields are computed as needed)."""
     page = article.page
