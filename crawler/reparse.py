@@ -7,8 +7,8 @@ with no request to any site (``news-archive reparse``).
    or URLs under a prefix. A capture older than the stored record's last fetch by more
    than :data:`STALE_AFTER` (a later fetch was not captured) is left alone.
 2. Extraction in a process pool on every core (:func:`extract_capture`: the crawl's own
-   entry point, :func:`crawler.extract.fetched_page.extract_article`), in windows, so
-   memory stays flat whatever the archive's size.
+   entry point, :func:`crawler.extract.fetched_page.extract_article`), a bounded number
+   of chunks in flight, so memory stays flat whatever the archive's size.
 3. Each record compared field by field with the stored one; only those that differ
    are written, through the crawl's storage path (:meth:`ArchiveStore.save_batch`: a
    changed title or body becomes a new version), in batches, under the crawl lock, as
@@ -26,6 +26,8 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import time
+from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -61,8 +63,10 @@ FIELDS = (
 )
 #: A capture this much older than the stored record's last fetch is not its source.
 STALE_AFTER = timedelta(hours=1)
-#: Captures handed to the pool at a time (memory stays flat), and written per batch.
-WINDOW = 1000
+#: Captures per round trip to the pool, round trips in flight per pool process (memory
+#: stays flat), and records written per transaction.
+CHUNK = 25
+IN_FLIGHT_PER_WORKER = 4
 BATCH = 200
 EXAMPLES = 3
 
@@ -89,13 +93,17 @@ class ReparseReport:
     unreadable: list[str] = field(default_factory=list)
     fields: dict[str, FieldChange] = field(default_factory=dict)
     crawl_id: int | None = None
+    #: Seconds from the first capture indexed to the last record written.
+    seconds: float = 0.0
 
     def lines(self, dry_run: bool) -> list[str]:
         """The report a person reads."""
         run = "reparse (dry run)" if dry_run else f"reparse {self.crawl_id}"
         verb = "would change" if dry_run else "changed"
+        rate = self.pages / self.seconds if self.seconds else 0.0
         lines = [
-            f"{run}: {self.pages} captured pages read: {self.changed} articles {verb}, "
+            f"{run}: {self.pages} captured pages read in {self.seconds:.1f} s "
+            f"({rate:.0f} pages/s): {self.changed} articles {verb}, "
             f"{self.new} new, {self.unchanged} unchanged"
         ]
         if self.changed == 0 and self.new == 0:
@@ -206,6 +214,7 @@ def _reparse(
     selectors: Selectors | None,
     processes: int | None,
 ) -> ReparseReport:
+    started = time.perf_counter()
     report = ReparseReport()
     stored = {row["url"]: row for row in store.db.query("SELECT * FROM articles")}
     others = {
@@ -239,32 +248,28 @@ def _reparse(
     # (forked ones would hold the lock after this process died).
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=max(1, workers), mp_context=context) as pool:
-        for window in _windows(tasks, WINDOW):
-            chunk = max(1, len(window) // (4 * max(1, workers)))
-            for canonical, _kind, article, error in pool.map(
-                extract_capture, window, chunksize=chunk
-            ):
-                report.pages += 1
-                if error:
-                    report.unreadable.append(error)
-                    continue
-                old = stored.get(canonical)
-                if article is None:
-                    if old is not None:
-                        report.not_article += 1
-                    continue
-                if old is not None and not _compare(old, article, report):
-                    report.unchanged += 1
-                    continue
-                if old is None:
-                    report.new += 1
-                else:
-                    report.changed += 1
-                if not dry_run:
-                    pending.append(article)
-                    if len(pending) >= BATCH:
-                        counts.add(store.save_batch(pending, [], {}, crawl_id))
-                        pending = []
+        for canonical, _kind, article, error in _extracted(pool, tasks, workers):
+            report.pages += 1
+            if error:
+                report.unreadable.append(error)
+                continue
+            old = stored.get(canonical)
+            if article is None:
+                if old is not None:
+                    report.not_article += 1
+                continue
+            if old is not None and not _compare(old, article, report):
+                report.unchanged += 1
+                continue
+            if old is None:
+                report.new += 1
+            else:
+                report.changed += 1
+            if not dry_run:
+                pending.append(article)
+                if len(pending) >= BATCH:
+                    counts.add(store.save_batch(pending, [], {}, crawl_id))
+                    pending = []
     if not dry_run:
         if pending:
             counts.add(store.save_batch(pending, [], {}, crawl_id))
@@ -279,6 +284,7 @@ def _reparse(
             else None,
         }
         store.finish_crawl(crawl_id, "ok", EXIT_OK, figures)
+    report.seconds = time.perf_counter() - started
     return report
 
 
@@ -345,10 +351,22 @@ def _compare(old: dict, article: Article, report: ReparseReport) -> bool:
     return differs
 
 
-def _windows(items: list, size: int) -> Iterator[list]:
-    iterator = iter(items)
-    while window := list(islice(iterator, size)):
-        yield window
+def extract_chunk(tasks: list[tuple]) -> list[tuple]:
+    """:func:`extract_capture` over a chunk of tasks (one round trip to the pool)."""
+    return [extract_capture(task) for task in tasks]
+
+
+def _extracted(pool: ProcessPoolExecutor, tasks: list[tuple], workers: int) -> Iterator[tuple]:
+    """The results of ``tasks``, in order, with a bounded number of chunks in flight
+    (memory stays flat however many captures there are)."""
+    remaining = iter(tasks)
+    in_flight: deque = deque()
+    while chunk := list(islice(remaining, CHUNK)):
+        in_flight.append(pool.submit(extract_chunk, chunk))
+        if len(in_flight) >= IN_FLIGHT_PER_WORKER * max(1, workers):
+            yield from in_flight.popleft().result()
+    while in_flight:
+        yield from in_flight.popleft().result()
 
 
 __all__ = ["ReparseReport", "StorageError", "reparse"]
