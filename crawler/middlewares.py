@@ -6,6 +6,7 @@ Imports scrapy, tldextract; :mod:`crawler.warc`.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from http import HTTPStatus
 
@@ -17,7 +18,7 @@ from scrapy.http import Request, Response
 from scrapy.utils.response import response_status_message
 from tldextract import TLDExtract
 
-from crawler.warc import CaptureFiles, WarcFile, capture_dir
+from crawler.warc import BackgroundWriter, CaptureFiles, WarcFile, capture_dir
 
 # Scrapy's cookie middleware asks tldextract whether a cookie's domain is a public
 # suffix. By default tldextract downloads the Public Suffix List from publicsuffix.org
@@ -30,6 +31,9 @@ from crawler.warc import CaptureFiles, WarcFile, capture_dir
 scrapy_cookies._split_domain = TLDExtract(
     suffix_list_urls=(), cache_dir=None, include_psl_private_domains=True
 )
+
+
+logger = logging.getLogger(__name__)
 
 
 class BackoffRetryMiddleware(RetryMiddleware):
@@ -79,8 +83,8 @@ class WarcMiddleware:
     def __init__(self, crawler, open_target) -> None:
         self.crawler = crawler
         self._open_target = open_target
-        self.target: WarcFile | CaptureFiles | None = None
-        self.files: list[str] = []
+        self.target: BackgroundWriter | None = None
+        self.reported = False
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -116,7 +120,10 @@ class WarcMiddleware:
 
     def process_response(self, request: Request, response: Response, spider=None):
         if self.target is None:
-            self.target = self._open_target(self._info())
+            self.target = BackgroundWriter(self._open_target(self._info()))
+        if self.target.error is not None:
+            self._report(self.target.error)
+            return response
         self.target.write_exchange(
             url=response.url,
             method=request.method,
@@ -127,15 +134,23 @@ class WarcMiddleware:
             body=response.body,
             ip=str(response.ip_address) if response.ip_address else None,
         )
-        paths = getattr(self.target, "paths", None) or [self.target.path]
-        if len(paths) != len(self.files):
-            self.files = [str(p) for p in paths]
-            self.crawler.stats.set_value("news/warc_files", list(self.files))
         return response
 
+    def _report(self, error: BaseException) -> None:
+        """The first capture error: logged once, counted (the crawl goes on storing)."""
+        if not self.reported:
+            self.reported = True
+            self.crawler.stats.set_value("news/capture_error", str(error))
+            logger.error("Raw captures stopped: %s", error)
+
     def spider_closed(self, spider=None) -> None:
-        if self.target is not None:
-            self.target.close()
+        if self.target is None:
+            return
+        self.target.close()
+        if self.target.error is not None:
+            self._report(self.target.error)
+        files = [str(p) for p in self.target.paths]
+        self.crawler.stats.set_value("news/warc_files", files)
 
 
 def http_reason(status: int) -> str:

@@ -15,6 +15,8 @@ Imports warcio; :mod:`crawler`.
 
 from __future__ import annotations
 
+import queue
+import threading
 from collections.abc import Iterable
 from io import BytesIO
 from pathlib import Path
@@ -145,3 +147,41 @@ class CaptureFiles:
     def close(self) -> None:
         if self.current is not None:
             self.current.close()
+
+
+class BackgroundWriter:
+    """Write exchanges to ``target`` (a :class:`WarcFile` or :class:`CaptureFiles`) in a
+    thread of their own, in order: compressing and hashing a page (zlib and hashlib let
+    go of the GIL) then happens beside Scrapy's reactor instead of on it. At most
+    ``depth`` exchanges wait (memory stays bounded; the reactor waits when the disk
+    cannot keep up). The first error stops the writing; :attr:`error` holds it.
+    """
+
+    def __init__(self, target: WarcFile | CaptureFiles, depth: int = 64) -> None:
+        self.target = target
+        self.error: BaseException | None = None
+        self._queue: queue.Queue[dict | None] = queue.Queue(maxsize=depth)
+        self._thread = threading.Thread(target=self._run, name="warc-writer", daemon=True)
+        self._thread.start()
+
+    @property
+    def paths(self) -> list[Path]:
+        return list(getattr(self.target, "paths", None) or [self.target.path])
+
+    def write_exchange(self, **exchange) -> None:
+        if self.error is None:
+            self._queue.put(exchange)
+
+    def _run(self) -> None:
+        while (exchange := self._queue.get()) is not None:
+            if self.error is None:
+                try:
+                    self.target.write_exchange(**exchange)
+                except BaseException as error:  # reported by the crawl (close)
+                    self.error = error
+
+    def close(self) -> None:
+        """Write what waits, then close the files."""
+        self._queue.put(None)
+        self._thread.join()
+        self.target.close()

@@ -198,3 +198,25 @@ def test_images_are_captured_with_their_articles(tmp_path):
         text=True,
     )
     assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_a_capture_error_stops_the_captures_not_the_crawl(tmp_path):
+    """The writer thread keeps its first error (a full disk, say) for the crawl to
+    report; later exchanges are dropped, the files are still closed."""
+    from crawler.warc import BackgroundWriter
+
+    class Full:
+        path = tmp_path / "x.warc.gz"
+        closed = False
+
+        def write_exchange(self, **exchange):
+            raise OSError(28, "No space left on device")
+
+        def close(self):
+            Full.closed = True
+
+    writer = BackgroundWriter(Full())
+    writer.write_exchange(url="http://site.kz/")
+    writer.close()
+    assert isinstance(writer.error, OSError) and Full.closed
+    writer.write_exchange(url="http://site.kz/again")  # dropped, no exception
