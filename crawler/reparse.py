@@ -216,19 +216,21 @@ def _reparse(
 ) -> ReparseReport:
     started = time.perf_counter()
     report = ReparseReport()
-    stored = {row["url"]: row for row in store.db.query("SELECT * FROM articles")}
+    # Only URL and last fetch of every article stay in memory; the stored rows are read
+    # a group at a time when the results come back (memory flat at any archive size).
+    last_seen = dict(store.db.execute("SELECT url, last_seen FROM articles").fetchall())
     others = {
         row[0]
         for row in store.db.execute(
             "SELECT DISTINCT url FROM failures WHERE kind = 'not_article' AND resolved_at IS NULL"
         )
     }
-    wanted = {_host_free(url): url for url in [*others, *stored]}
+    wanted = {_host_free(url): url for url in [*others, *last_seen]}
     index = index_captures(capture_paths(db_path, warc_dir, store))
     report.captures = index.records
     report.unreadable.extend(index.unreadable)
     tasks = list(
-        _tasks(index.newest.values(), wanted, stored, since, url_prefix, selectors, report)
+        _tasks(index.newest.values(), wanted, last_seen, since, url_prefix, selectors, report)
     )
     crawl_id = None
     if not dry_run:
@@ -248,31 +250,30 @@ def _reparse(
     # (forked ones would hold the lock after this process died).
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=max(1, workers), mp_context=context) as pool:
-        for canonical, _kind, article, error in _extracted(pool, tasks, workers):
-            report.pages += 1
-            if error:
-                report.unreadable.append(error)
-                continue
-            old = stored.get(canonical)
-            if article is None:
-                if old is not None:
-                    report.not_article += 1
-                continue
-            if old is not None and not _compare(old, article, report):
-                report.unchanged += 1
-                continue
-            if old is None:
-                report.new += 1
-            else:
-                report.changed += 1
-            if not dry_run:
+        for group in _groups(_extracted(pool, tasks, workers), BATCH):
+            stored = _stored_rows(store, [result[0] for result in group if result[2]])
+            for canonical, _kind, article, error in group:
+                report.pages += 1
+                if error:
+                    report.unreadable.append(error)
+                    continue
+                if article is None:
+                    if canonical in last_seen:
+                        report.not_article += 1
+                    continue
+                old = stored.get(canonical)
+                if old is not None and not _compare(old, article, report):
+                    report.unchanged += 1
+                    continue
+                if old is None:
+                    report.new += 1
+                else:
+                    report.changed += 1
                 pending.append(article)
-                if len(pending) >= BATCH:
-                    counts.add(store.save_batch(pending, [], {}, crawl_id))
-                    pending = []
+            if not dry_run and pending:
+                counts.add(store.save_batch(pending, [], {}, crawl_id))
+            pending = []
     if not dry_run:
-        if pending:
-            counts.add(store.save_batch(pending, [], {}, crawl_id))
         figures = {
             "article_pages": report.pages,
             "articles_new": report.new,
@@ -291,7 +292,7 @@ def _reparse(
 def _tasks(
     captures: Iterator[Capture],
     wanted: dict[str, str],
-    stored: dict[str, dict],
+    last_seen: dict[str, str],
     since: date | None,
     url_prefix: str | None,
     selectors: Selectors | None,
@@ -307,13 +308,13 @@ def _tasks(
             continue
         if since_text and capture.date[:10] < since_text:
             continue
-        old = stored.get(key)
+        seen = last_seen.get(key)
         fetched_at = capture.date
-        if old is not None:
-            if _parse(old["last_seen"]) - _parse(capture.date) > STALE_AFTER:
+        if seen is not None:
+            if _parse(seen) - _parse(capture.date) > STALE_AFTER:
                 report.stale += 1
                 continue
-            fetched_at = old["last_seen"]  # the capture of that fetch: history unchanged
+            fetched_at = seen  # the capture of that fetch: history unchanged
         chosen = selectors if selectors is not None else selectors_for_url(key)
         yield (
             capture.path,
@@ -324,6 +325,23 @@ def _tasks(
             capture.content_type,
             chosen,
         )
+
+
+def _stored_rows(store: ArchiveStore, urls: list[str]) -> dict[str, dict]:
+    """The stored rows of ``urls`` (the fields compared), by URL."""
+    found: dict[str, dict] = {}
+    columns = ", ".join(["url", *FIELDS])
+    for start in range(0, len(urls), 500):
+        chunk = urls[start : start + 500]
+        sql = f"SELECT {columns} FROM articles WHERE url IN ({','.join('?' * len(chunk))})"
+        for row in store.db.execute_returning_dicts(sql, chunk):
+            found[row["url"]] = row
+    return found
+
+
+def _groups(results: Iterator[tuple], size: int) -> Iterator[list[tuple]]:
+    while group := list(islice(results, size)):
+        yield group
 
 
 def _parse(value: str) -> datetime:
