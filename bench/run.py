@@ -25,6 +25,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import shutil
 import sqlite3
 import time
@@ -46,6 +47,8 @@ TARGETS = {
     "export CSV: peak RSS": (("export", "csv", "peak_rss_mb"), "<=", 100, "MB"),
     "search: median latency": (("search", "median_ms"), "<=", 20.0, "ms"),
     "crawl: peak RSS": (("crawl", "full_peak_rss_mb"), "<=", 250, "MB"),
+    "reparse: pages/s": (("reparse", "pages_per_s"), ">=", 600, "/s"),
+    "reparse: peak RSS": (("reparse", "peak_rss_mb"), "<=", 250, "MB"),
 }
 
 
@@ -83,7 +86,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--skip",
         action="append",
         default=[],
-        choices=["crawl", "stages", "incremental", "export"],
+        choices=["crawl", "stages", "incremental", "reparse", "export"],
         help="leave a part out (repeatable)",
     )
     parser.add_argument(
@@ -176,7 +179,46 @@ def run_crawls(args: argparse.Namespace, results: dict, workdir: Path) -> Archiv
             )
             result["max_list_pages"] = max(result["list_pages_per_language"].values(), default=0)
             results["incremental"] = result
+        if "reparse" not in args.skip and "crawl" in results:
+            section("reparse: re-extraction of the last full crawl from its captures")
+            results["reparse"] = reparse_figures(Path(results["crawl"]["last_db"]), results)
     return site.app.archive
+
+
+def reparse_figures(db: Path, results: dict) -> dict:
+    """``news-archive reparse`` on a crawled archive (every page extracted again, nothing
+    changed): pages/s, peak RSS of its process tree, and the captures' size on disk."""
+    from crawler.warc import capture_dir
+
+    child = children.python("-m", "crawler", "reparse", "--db", str(db))
+    match = re.search(r"(\d+) captured pages read in ([\d.]+) s", child.stdout)
+    pages, seconds = (int(match.group(1)), float(match.group(2))) if match else (0, 0.0)
+    articles = _count(str(db))
+    size = sum(p.stat().st_size for p in capture_dir(db).glob("*.warc.gz"))
+    per_core = None
+    if results.get("stages"):
+        per_core = 1e6 / results["stages"]["article_extraction_us"]
+    figures = {
+        "pages": pages,
+        "seconds": seconds,
+        "pages_per_s": pages / seconds if seconds else None,
+        "extract_alone_pages_per_s_per_core": per_core,
+        "peak_rss_mb": child.tree_peak_rss_mb,
+        "wall_s": child.wall_s,
+        "captures_mb": size / 1e6,
+        "captures_mb_per_1000_articles": size / 1e6 / max(articles, 1) * 1000,
+    }
+    print(
+        f"  {pages} pages in {seconds:.1f} s: {figures['pages_per_s'] or 0:.0f} pages/s "
+        f"(extraction alone: {per_core or 0:.0f} pages/s per core); peak RSS "
+        f"{child.tree_peak_rss_mb:.0f} MB (all processes); wall {child.wall_s:.1f} s"
+    )
+    print(
+        f"  captures: {size / 1e6:.1f} MB for {articles:,} articles = "
+        f"{figures['captures_mb_per_1000_articles']:.1f} MB per 1,000 articles "
+        "(list pages, robots.txt and sitemaps included)"
+    )
+    return figures
 
 
 def _count(db: str) -> int:

@@ -46,7 +46,8 @@ from crawler.crawl_runner import (
     run_crawl,
     summary_line,
 )
-from crawler.health import EXIT_ABORTED, EXIT_DATABASE, EXIT_USAGE
+from crawler.health import EXIT_ABORTED, EXIT_DATABASE, EXIT_LOCKED, EXIT_USAGE
+from crawler.warc import capture_dir
 
 logger = logging.getLogger("news-archive")
 
@@ -153,7 +154,18 @@ def finish(stats: dict, db_path: Path) -> None:
     "warc_path",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Also write every fetched response to this gzip WARC file.",
+    help="Append every fetched response to this gzip WARC file instead of the crawl's "
+    "own files in the capture folder beside the archive (<archive>.warc/).",
+)
+@click.option(
+    "--no-warc",
+    is_flag=True,
+    help="Keep no raw captures (setting NEWS_ARCHIVE_CAPTURE=False).",
+)
+@click.option(
+    "--images",
+    is_flag=True,
+    help="Also capture each new article's own images (same host; for a faithful replay).",
 )
 @click.option(
     "-s",
@@ -162,7 +174,9 @@ def finish(stats: dict, db_path: Path) -> None:
     metavar="NAME=VALUE",
     help="Set a Scrapy setting, as scrapy crawl -s (repeatable).",
 )
-def crawl(db_path, start_urls, full, refresh_days, log_file, warc_path, settings_pairs):
+def crawl(
+    db_path, start_urls, full, refresh_days, log_file, warc_path, no_warc, images, settings_pairs
+):
     """Crawl the news lists into the archive: only what is new, unless --full.
 
     Exit status: 0 done, 1 aborted, 2 bad arguments, 3 another crawl holds the lock,
@@ -171,8 +185,16 @@ def crawl(db_path, start_urls, full, refresh_days, log_file, warc_path, settings
     Example: news-archive crawl --db archive.db --start-url https://assembly.kz/ru/news/
     """
     overrides = parse_setting_overrides(settings_pairs)
+    if warc_path is not None and no_warc:
+        raise Failed("choose one of --warc and --no-warc", EXIT_USAGE)
     if warc_path is not None:
         overrides["NEWS_ARCHIVE_WARC"] = str(warc_path)
+    if no_warc:
+        overrides["NEWS_ARCHIVE_CAPTURE"] = "False"
+    if images and no_warc:
+        raise Failed("--images needs the captures: leave out --no-warc", EXIT_USAGE)
+    if images:
+        overrides["NEWS_ARCHIVE_IMAGES"] = "True"
     db_path = resolve_db(db_path)
     stats = start_crawl(db_path, list(start_urls), full, refresh_days, overrides, log_file)
     finish(stats, db_path)
@@ -216,12 +238,14 @@ def demo(db_path, layout, robots):
             site.start_urls,
             full=False,
             refresh_days=0,
-            overrides=dict(FAST_LOCAL_SETTINGS),
+            overrides={**FAST_LOCAL_SETTINGS, "NEWS_ARCHIVE_IMAGES": "True"},
         )
     click.echo(
+        f"raw captures (pages and their images): {capture_dir(db_path)}/\n"
         f"next: news-archive stats --db {db_path}\n"
         f"      news-archive search медиация --db {db_path}\n"
-        f"      news-archive export --format csv --excel --db {db_path}"
+        f"      news-archive export --format csv --excel --db {db_path}\n"
+        f"      news-archive reparse --dry-run --db {db_path}"
     )
     finish(stats, db_path)
 
@@ -490,6 +514,45 @@ def stats(db_path, as_json):
         click.echo(json.dumps(figures, ensure_ascii=False, indent=2))
     else:
         click.echo(archive_stats.format_stats(figures))
+
+
+@main.command(cls=OneLineErrors)
+@db_option
+@click.option(
+    "--warc-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder of the captures [default: beside the archive, <archive>.warc/].",
+)
+@click.option(
+    "--since",
+    type=DateBound(),
+    default=None,
+    help="Only captures made on or after this day (YYYY-MM-DD, YYYY-MM or YYYY).",
+)
+@click.option("--url-prefix", default=None, help="Only articles whose URL starts with this.")
+@click.option("--dry-run", is_flag=True, help="Write nothing; show what would change.")
+def reparse(db_path, warc_dir, since, url_prefix, dry_run):
+    """Re-extract the archive from its raw captures with today's code, offline.
+
+    Reads the newest capture of every stored article (and of every URL once recorded as
+    "not an article"), extracts it as a crawl would and stores what changed (a changed
+    title or body becomes a new version). No request is made to any site.
+
+    Example: news-archive reparse --dry-run
+    """
+    from crawler import crawl_lock
+    from crawler import reparse as reparsing
+
+    path = db_path if db_path is not None else default_db_path()
+    open_archive(path).close()  # an existing archive, or one line and exit 4
+    try:
+        report = reparsing.reparse(path, warc_dir, since, url_prefix, dry_run)
+    except crawl_lock.CrawlLocked as exc:
+        raise Failed(str(exc), EXIT_LOCKED) from None
+    except StorageError as exc:
+        raise Failed(str(exc), EXIT_DATABASE) from None
+    click.echo("\n".join(report.lines(dry_run)))
 
 
 if __name__ == "__main__":  # pragma: no cover

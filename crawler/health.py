@@ -4,7 +4,8 @@ A run is unhealthy when no list page could be fetched, when some list page faile
 walk is incomplete), when list pages showed no article link at all, when it fetched
 list pages but stored none of the new articles they linked, when failures exceed
 :data:`MAX_FAILURE_SHARE` of the article fetches, or when a field's coverage collapses
-(most stored articles without a title, date or body: the markup probably changed).
+(most stored articles without a title, date or body: the markup probably changed), or
+when the raw captures could not be written.
 
 Imports the standard library only.
 """
@@ -73,6 +74,8 @@ def assess(figures: dict, finish_reason: str = "finished") -> Verdict:
             have = figures.get(f"with_{name}", saved)
             if have / saved < MIN_FIELD_COVERAGE:
                 reasons.append(f"only {have} of {saved} articles have a {name}")
+    if figures.get("capture_error"):
+        reasons.append(f"raw captures stopped: {figures['capture_error']}")
     if reasons:
         return Verdict("unhealthy", EXIT_UNHEALTHY, reasons)
     return Verdict("ok", EXIT_OK)

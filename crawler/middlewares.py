@@ -6,6 +6,8 @@ Imports scrapy, tldextract; :mod:`crawler.warc`.
 from __future__ import annotations
 
 import asyncio
+import logging
+import time
 from http import HTTPStatus
 
 from scrapy import signals
@@ -16,7 +18,7 @@ from scrapy.http import Request, Response
 from scrapy.utils.response import response_status_message
 from tldextract import TLDExtract
 
-from crawler.warc import WarcFile
+from crawler.warc import BackgroundWriter, CaptureFiles, WarcFile, capture_dir
 
 # Scrapy's cookie middleware asks tldextract whether a cookie's domain is a public
 # suffix. By default tldextract downloads the Public Suffix List from publicsuffix.org
@@ -29,6 +31,9 @@ from crawler.warc import WarcFile
 scrapy_cookies._split_domain = TLDExtract(
     suffix_list_urls=(), cache_dir=None, include_psl_private_domains=True
 )
+
+
+logger = logging.getLogger(__name__)
 
 
 class BackoffRetryMiddleware(RetryMiddleware):
@@ -65,25 +70,61 @@ class BackoffRetryMiddleware(RetryMiddleware):
 
 class WarcMiddleware:
     """Write every response as it comes off the wire (before redirects, retries and
-    decompression) to the WARC file named by the ``NEWS_ARCHIVE_WARC`` setting.
+    decompression) to WARC: by default a crawl's own files in the capture folder beside
+    the archive (``NEWS_ARCHIVE_WARC_DIR``, default ``<archive>.warc/``); one file
+    named by ``NEWS_ARCHIVE_WARC`` (``--warc PATH``) instead; none when
+    ``NEWS_ARCHIVE_CAPTURE`` is off (``--no-warc``).
 
     Placed next to the downloader, so 301s, 503s, robots.txt and sitemaps are kept too.
+    The files written are listed in the stat ``news/warc_files`` (stored in the run's
+    ``crawls`` row).
     """
 
-    def __init__(self, path: str):
-        self.warc = WarcFile(path)
+    def __init__(self, crawler, open_target) -> None:
+        self.crawler = crawler
+        self._open_target = open_target
+        self.target: BackgroundWriter | None = None
+        self.reported = False
 
     @classmethod
     def from_crawler(cls, crawler):
-        path = crawler.settings.get("NEWS_ARCHIVE_WARC")
-        if not path:
+        settings = crawler.settings
+        explicit = settings.get("NEWS_ARCHIVE_WARC")
+        if explicit:
+            middleware = cls(crawler, lambda info: WarcFile(explicit, info))
+        elif settings.getbool("NEWS_ARCHIVE_CAPTURE", True):
+            directory = settings.get("NEWS_ARCHIVE_WARC_DIR") or capture_dir(
+                settings.get("NEWS_ARCHIVE_DB")
+            )
+            max_bytes = settings.getint("NEWS_ARCHIVE_WARC_MAX_BYTES", 1_000_000_000)
+
+            def open_files(info: dict[str, str]) -> CaptureFiles:
+                crawl_id = crawler.stats.get_value("news/crawl_id") or 0
+                started = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+                return CaptureFiles(directory, crawl_id, started, info, max_bytes)
+
+            middleware = cls(crawler, open_files)
+        else:
             raise NotConfigured
-        middleware = cls(path)
         crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
         return middleware
 
+    def _info(self) -> dict[str, str]:
+        settings = self.crawler.settings
+        spider = self.crawler.spider
+        return {
+            "crawl-start-urls": " ".join(getattr(spider, "start_urls", None) or ()),
+            "robots": "obey" if settings.getbool("ROBOTSTXT_OBEY") else "ignore",
+            "http-header-user-agent": settings.get("USER_AGENT") or "",
+        }
+
     def process_response(self, request: Request, response: Response, spider=None):
-        self.warc.write_exchange(
+        if self.target is None:
+            self.target = BackgroundWriter(self._open_target(self._info()))
+        if self.target.error is not None:
+            self._report(self.target.error)
+            return response
+        self.target.write_exchange(
             url=response.url,
             method=request.method,
             request_headers=_text_headers(request.headers),
@@ -95,8 +136,21 @@ class WarcMiddleware:
         )
         return response
 
+    def _report(self, error: BaseException) -> None:
+        """The first capture error: logged once, counted (the crawl goes on storing)."""
+        if not self.reported:
+            self.reported = True
+            self.crawler.stats.set_value("news/capture_error", str(error))
+            logger.error("Raw captures stopped: %s", error)
+
     def spider_closed(self, spider=None) -> None:
-        self.warc.close()
+        if self.target is None:
+            return
+        self.target.close()
+        if self.target.error is not None:
+            self._report(self.target.error)
+        files = [str(p) for p in self.target.paths]
+        self.crawler.stats.set_value("news/warc_files", files)
 
 
 def http_reason(status: int) -> str:

@@ -287,4 +287,6 @@ class SQLitePipeline:
             "with_published": get("news/with_published", 0),
             "with_body": get("news/with_body", 0),
             "storage_errors": get("news/storage_errors", 0),
+            "warc_files": json.dumps(get("news/warc_files") or [], ensure_ascii=False),
+            "capture_error": get("news/capture_error"),
         }

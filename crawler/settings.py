@@ -98,8 +98,19 @@ EXTENSIONS = {
     "crawler.page_workers.PageWorkersExtension": 0,
 }
 
-# Write every fetched response to this gzip WARC file (empty: no WARC). CLI: --warc.
+# Keep every fetched response as a raw capture (WARC), the primary record that
+# `news-archive reparse` re-extracts without touching the site. CLI: --no-warc.
+NEWS_ARCHIVE_CAPTURE = True
+# Where: one set of files per crawl in this folder (empty: beside the archive,
+# archive.db -> archive.warc/), a new file after this many bytes.
+NEWS_ARCHIVE_WARC_DIR = ""
+NEWS_ARCHIVE_WARC_MAX_BYTES = 1_000_000_000
+# Or append everything to this one gzip WARC file instead. CLI: --warc PATH.
 NEWS_ARCHIVE_WARC = ""
+# Also capture each new article's own images (same host, at most this many bytes
+# each), so a replay shows the article as it looked. CLI: --images.
+NEWS_ARCHIVE_IMAGES = False
+NEWS_ARCHIVE_IMAGE_MAXSIZE = 10_000_000
 
 # Feeds (scrapy crawl news -O items.csv) in UTF-8, Cyrillic as is.
 FEED_EXPORT_ENCODING = "utf-8"

@@ -131,6 +131,11 @@ class NewsSpider(scrapy.Spider):
         if refresh is None:
             refresh = settings.getint("NEWS_ARCHIVE_REFRESH_DAYS", 0)
         self.refresh_days = int(refresh)
+        # Page requisites for the captures: only worth fetching when they are kept.
+        captured = settings.get("NEWS_ARCHIVE_WARC") or settings.getbool("NEWS_ARCHIVE_CAPTURE")
+        self.fetch_images = settings.getbool("NEWS_ARCHIVE_IMAGES") and bool(captured)
+        self.image_maxsize = settings.getint("NEWS_ARCHIVE_IMAGE_MAXSIZE", 10_000_000)
+        self.images_requested: set[str] = set()
 
     def load_crawl_state(self) -> CrawlState | None:
         """What the archive holds, as the storage pipeline loaded it under the crawl lock
@@ -339,7 +344,7 @@ class NewsSpider(scrapy.Spider):
 
     # -- articles --------------------------------------------------------------
 
-    async def parse_article(self, response: Response, start_url: str) -> list[Article]:
+    async def parse_article(self, response: Response, start_url: str) -> list[Article | Request]:
         """The article read from the page, in a worker process when they run
         (:mod:`crawler.page_workers`). A coroutine returning a list, not an async
         generator: Scrapy's spider middlewares then take their cheaper synchronous path."""
@@ -371,7 +376,40 @@ class NewsSpider(scrapy.Spider):
             return []
         self.stored.add(url)
         article.lastmod = response.meta.get("lastmod")
-        return [article]
+        return [article, *self.image_requests(article, start_url)]
+
+    # -- page requisites (--images) ------------------------------------------------
+
+    def image_requests(self, article: Article, start_url: str) -> list[Request]:
+        """The article's own images, on the start list's host, for the captures: fetched
+        last (priority -1), each at most ``NEWS_ARCHIVE_IMAGE_MAXSIZE`` bytes, robots.txt
+        obeyed like every request; nothing is stored but the capture."""
+        if not self.fetch_images:
+            return []
+        host = urlsplit(start_url).netloc.lower().removeprefix("www.")
+        requests = []
+        for url in article.image_urls:
+            url = on_start_host(url, start_url)
+            if url in self.images_requested or urlsplit(url).netloc.lower() != host:
+                continue
+            self.images_requested.add(url)
+            requests.append(
+                Request(
+                    url,
+                    callback=self.image_fetched,
+                    errback=self.image_failed,
+                    meta={"download_maxsize": self.image_maxsize},
+                    priority=-1,
+                )
+            )
+        return requests
+
+    def image_fetched(self, response: Response) -> None:
+        self.crawler.stats.inc_value("news/images")
+
+    def image_failed(self, failure: Failure) -> None:
+        self.crawler.stats.inc_value("news/image_failures")
+        self.logger.info("Image not kept: %s (%s)", failure.request.url, failure.getErrorMessage())
 
     def record_aliases(self, response: Response, url: str) -> None:
         """Old URLs that redirected here are known from now on."""

@@ -9,6 +9,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -176,6 +177,12 @@ def test_sigkill_mid_crawl_then_normal_run_completes_archive(tmp_path):
     archive = sqlite_utils.Database(db)
     statuses = [r["status"] for r in archive.query("select status from crawls order by id")]
     assert statuses == ["interrupted", "ok"]
+    # the killed crawl's captures stay readable: warcio's checker passes on every file
+    captures = sorted((tmp_path / "archive.warc").glob("*.warc.gz"))
+    assert len(captures) == 2
+    warcio = Path(sys.executable).with_name("warcio")
+    check = subprocess.run([str(warcio), "check", *map(str, captures)], capture_output=True)
+    assert check.returncode == 0, check.stdout + check.stderr
     assert (
         archive.execute(
             "select count(*) from article_versions group by url having count(*) > 1"

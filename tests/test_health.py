@@ -54,3 +54,9 @@ def test_unhealthy(change, reason):
 def test_aborted_and_storage_error():
     assert assess(GOOD, "shutdown").exit_code == EXIT_ABORTED
     assert assess({**GOOD, "storage_errors": 1}).exit_code == EXIT_DATABASE
+
+
+def test_captures_that_stopped_make_the_run_unhealthy():
+    verdict = assess({**GOOD, "capture_error": "[Errno 28] No space left on device"})
+    assert verdict.exit_code == EXIT_UNHEALTHY
+    assert verdict.reasons == ["raw captures stopped: [Errno 28] No space left on device"]

@@ -10,7 +10,8 @@ Tables (documented for researchers in README.md, "Schema"):
   version 1 being the text first stored. Nothing is overwritten without a copy here.
 - ``view_counts``: (``url``, ``seen_at``, ``views``) — a row each time the crawler sees
   a different count, so the series of views can be plotted.
-- ``crawls``: one row per run (start, end, status, arguments, counters).
+- ``crawls``: one row per run (start, end, status, arguments, counters; ``kind``: crawl
+  or reparse; ``warc_files``: the captures it wrote).
 - ``failures``: one row per failed fetch (``page``: article, list or sitemap;
   ``kind``: http, network, robots, not_article; ``retry``: 1 when the next run fetches
   the article again); ``resolved_at`` is set when
@@ -63,6 +64,22 @@ def is_retryable(failure: dict) -> bool:
         return False
     kind = failure.get("kind", "http")
     return kind == "network" or (kind == "http" and failure.get("status") in RETRYABLE_STATUSES)
+
+
+#: Columns added to ``crawls`` after the first release (added to older archives).
+CRAWL_COLUMNS_ADDED: dict[str, type] = {
+    #: ``crawl`` or ``reparse`` (re-extraction from the raw captures).
+    "kind": str,
+    #: JSON list of the WARC files the run wrote.
+    "warc_files": str,
+}
+
+
+def _add_missing_columns(db: sqlite_utils.Database, table: str, columns: dict) -> None:
+    known = set(db[table].columns_dict)
+    for name, kind in columns.items():
+        if name not in known:
+            db[table].add_column(name, kind)
 
 
 def ensure_schema(db: sqlite_utils.Database, path: str | Path) -> None:
@@ -141,6 +158,7 @@ def _create_tables(db: sqlite_utils.Database) -> None:
         pk="start_url",
         if_not_exists=True,
     )
+    _add_missing_columns(db, "crawls", CRAWL_COLUMNS_ADDED)
     db["articles"].create_index(["published"], if_not_exists=True)
     db["articles"].create_index(["lang", "published"], if_not_exists=True)
     db["failures"].create_index(["url"], if_not_exists=True)

@@ -200,13 +200,14 @@ class ArchiveStore:
             with self.writing():
                 self.db["list_walks"].upsert_all(rows, pk="start_url")
 
-    def start_crawl(self, arguments: dict, pid: int) -> int:
+    def start_crawl(self, arguments: dict, pid: int, kind: str = "crawl") -> int:
         """Insert a ``crawls`` row with status ``running`` and return its id."""
         row = {
             "started_at": utc_now(),
             "status": "running",
             "pid": pid,
             "arguments": json.dumps(arguments, ensure_ascii=False),
+            "kind": kind,
         }
         with self.writing():
             return self.db["crawls"].insert(row).last_pk
