@@ -555,5 +555,36 @@ def reparse(db_path, warc_dir, since, url_prefix, dry_run):
     click.echo("\n".join(report.lines(dry_run)))
 
 
+@main.command(cls=OneLineErrors)
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+def merge(out, inputs):
+    """Merge archives (say, one per Scrapyd node) into OUT: one row per article, every
+    version and view count of each kept once, crawls and failures carried.
+
+    OUT may exist: it is merged with the inputs. The result is written to a temporary
+    file and renamed over OUT when complete; merging an archive into itself, or the
+    same input twice, changes nothing. OUT is locked like a crawl while it is merged.
+
+    Example: news-archive merge all.db node1.db node2.db
+    """
+    from crawler import crawl_lock
+    from crawler.archive.merge import merge_archives
+
+    try:
+        crawl_lock.acquire(out)
+    except crawl_lock.CrawlLocked as exc:
+        raise Failed(str(exc), EXIT_LOCKED) from None
+    except OSError as exc:
+        raise Failed(f"cannot create the lock file: {exc}", EXIT_DATABASE) from None
+    try:
+        report = merge_archives(out, list(inputs))
+    except StorageError as exc:
+        raise Failed(str(exc), EXIT_DATABASE) from None
+    finally:
+        crawl_lock.release(out)
+    click.echo(report.line(out))
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -29,7 +29,7 @@ from crawler.archive.database import StorageError, utc_now
 from crawler.archive.store import ArchiveStore, SaveCounts
 from crawler.crawl_state import CrawlState, load_state
 from crawler.extract.record import date_unparsed, views_unparsed
-from crawler.health import EXIT_DATABASE, assess
+from crawler.health import EXIT_DATABASE, EXIT_LOCKED, assess
 from crawler.items import Article
 
 logger = logging.getLogger(__name__)
@@ -119,7 +119,11 @@ class SQLitePipeline:
         return cls(crawler)
 
     def open_spider(self, spider=None):
-        crawl_lock.acquire(self.db_path)
+        try:
+            crawl_lock.acquire(self.db_path)
+        except (crawl_lock.CrawlLocked, OSError) as exc:
+            self.locked_out(exc)
+            return
         arguments = self.arguments or {
             "start_urls": getattr(self.crawler.spider, "start_urls", None)
         }
@@ -143,6 +147,15 @@ class SQLitePipeline:
         # Also when the reactor stops without closing the spider (a second Ctrl-C).
         reactor.addSystemEventTrigger("during", "shutdown", self.stop_writer)
         self.flusher.start(self.commit_seconds, now=False)
+
+    def locked_out(self, error: Exception) -> None:
+        """Another crawl holds the archive (or the lock file cannot be made): one log line,
+        the verdict set here (exit 3 or 4), the crawl closed before any request."""
+        locked = isinstance(error, crawl_lock.CrawlLocked)
+        self.stats.set_value("news/status", "locked" if locked else "storage_error")
+        self.stats.set_value("news/exit_code", EXIT_LOCKED if locked else EXIT_DATABASE)
+        logger.error("%s: the crawl cannot start", error)
+        deferred_from_coro(self.crawler.engine.close_spider_async(reason="locked"))
 
     def cannot_start(self, error: StorageError) -> None:
         # No crawls row to judge the run by later: the verdict is set here.

@@ -13,6 +13,8 @@ BOT_NAME = "news-archive"
 
 SPIDER_MODULES = ["spiders"]
 NEWSPIDER_MODULE = "spiders"
+# `scrapy crawl news` exits with the run's verdict (crawler/commands/crawl.py).
+COMMANDS_MODULE = "crawler.commands"
 
 # Identify ourselves and give the site owner a way to reach us.
 USER_AGENT = (

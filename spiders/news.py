@@ -96,11 +96,13 @@ class NewsSpider(scrapy.Spider):
         start_urls: str | Iterable[str] | None = None,
         full: object = None,
         refresh_days: object = None,
+        db: str | None = None,
         *args,
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
         self.start_urls = split_urls(start_urls)
+        self._db_arg = db
         self._full_arg = full
         self._refresh_arg = refresh_days
         self.scheduled: set[str] = set()  # article URLs requested in this run
@@ -115,6 +117,8 @@ class NewsSpider(scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
+        if spider._db_arg:  # -a db=PATH (Scrapyd's schedule.json db=PATH): the archive
+            crawler.settings.set("NEWS_ARCHIVE_DB", spider._db_arg, priority="spider")
         spider.configure(crawler.settings)
         return spider
 
