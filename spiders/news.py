@@ -111,6 +111,10 @@ class NewsSpider(scrapy.Spider):
         self.selectors_by_start: dict[str, Selectors] = {}
         #: Start lists walked to their end (or read from the sitemaps) in this run.
         self.walks_completed: set[str] = set()
+        #: The article links of each list page walked, per start list: a page showing
+        #: the same links again (page 1 of a forward list reached as ``?PAGEN_1=1``, an
+        #: out-of-range page repeating the last one) ends the walk.
+        self.walked_pages: dict[str, set[tuple[str, ...]]] = defaultdict(set)
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -228,6 +232,12 @@ class NewsSpider(scrapy.Spider):
     ) -> Iterator[Request]:
         """The list page's new article links, then the next list page while walking on."""
         self.crawler.stats.inc_value("news/article_links", len(page.article_urls))
+        links = tuple(page.article_urls)
+        if links and links in self.walked_pages[start_url]:
+            self.logger.info("%s repeats a page already walked: end of the list", page_url)
+            self.walks_completed.add(start_url)
+            return
+        self.walked_pages[start_url].add(links)
         new = 0
         for url in page.article_urls:
             url = on_start_host(url, start_url)

@@ -119,9 +119,41 @@ def test_next_page(pager: str, url: str | None, expected: str | None) -> None:
     assert _list(pager, url or LIST_URL).next_url == expected
 
 
-def test_page_one_is_the_bare_list_url() -> None:
-    pager = '<div class="pager"><a href="?PAGEN_1=1">Пред.</a> <a href="?PAGEN_1=1">Next</a></div>'
-    assert _list(pager, LIST_URL + "?PAGEN_1=2").next_url == LIST_URL
+#: The stock ``.default`` pager with ``bDescPageNumbering``: numbers fall, "След." goes
+#: down, "Конец" is page 1 (the oldest), "Начало" the bare URL (the newest).
+def _reverse_pager(current: int, pages: int) -> str:
+    def href(n: int) -> str:
+        return "/ru/news/" if n == pages else f"/ru/news/?PAGEN_1={n}"
+
+    numbers = " ".join(
+        f"<b>{n}</b>" if n == current else f'<a href="{href(n)}">{n}</a>'
+        for n in range(min(pages, current + 2), max(0, current - 3), -1)
+    )
+    nxt = f'<a href="{href(current - 1)}">След.</a>' if current > 1 else "След."
+    prev = f'<a href="{href(current + 1)}">Пред.</a>' if current < pages else "Пред."
+    return (
+        f'<font class="text"><a href="/ru/news/">Начало</a> | {prev} | {numbers} | {nxt}'
+        f' | <a href="/ru/news/?PAGEN_1=1">Конец</a></font>'
+    )
+
+
+@pytest.mark.parametrize("with_words", [True, False])
+def test_reverse_numbering_reaches_page_one(with_words: bool) -> None:
+    """Newest page (bare URL) → … → ``?PAGEN_1=1``, the oldest: page 1 is not the bare URL."""
+    pages, url, walked = 3, LIST_URL, []
+    while url and len(walked) < 5:
+        walked.append(url)
+        number = pages if url == LIST_URL else int(url.rsplit("=", 1)[1])
+        pager = _reverse_pager(number, pages)
+        if not with_words:  # numbers only: the numbering fallback must count down
+            pager = pager.replace("След.", "").replace("Пред.", "").replace("Конец", "")
+        url = _list(pager, url).next_url
+    assert walked == [LIST_URL, LIST_URL + "?PAGEN_1=2", LIST_URL + "?PAGEN_1=1"]
+
+
+def test_newest_page_of_two_links_to_page_one() -> None:
+    """The ``inspect`` of a two-page reverse list showed ``next_url: null``."""
+    assert _list(_reverse_pager(2, 2)).next_url == LIST_URL + "?PAGEN_1=1"
 
 
 def test_article_links_override() -> None:

@@ -14,15 +14,18 @@ data-url="?PAGEN_1=2">``, ``<div data-next-page="/news/?PAGEN_1=2">``); the load
 fetches that URL, a whole page.
 Last resort, numbering: among pager links, page current+1, where the current page
 comes from the URL or the pager's highlighted number (``<b>``, ``.bx-active``,
-``.modern-page-current``, ``.active``, ``.current``). A bare list URL whose pager
-highlights a number above 1 uses reverse numbering (``bDescPageNumbering``): the next
-page is current-1. The page's own next link is always trusted over counting, so
-reverse numbering works whenever the pager has one. A link back to the current page
+``.modern-page-current``, ``.active``, ``.current``). Reverse numbering
+(``bDescPageNumbering``: the bare URL is the newest page, ``?PAGEN_1=1`` the oldest) is
+recognised by a bare list URL whose pager highlights a number above 1, or by page
+numbers that fall in page order (``57 56 55``): then the next page is current-1. The
+page's own next link is always trusted over counting, so reverse numbering works
+whenever the pager has one. A link back to the current page
 (or to another host) is not usable: the last page has no next. Among several links
 of one stage: outside side blocks first, then those paging on the parameter the
 current URL pages on (``?PAGEN_2=2`` → ``PAGEN_2=3``, not the ``PAGEN_1`` pager of an
 announcements block above), then the pager nearest the end of the list's items. The
-result is canonical (``?PAGEN_1=1`` becomes the bare list URL).
+result is canonical; ``?PAGEN_1=1`` stays a page of its own (the oldest one under
+reverse numbering: :func:`crawler.extract.urls.canonical_url`).
 
 Imports lxml, :mod:`crawler.extract` (document, regions, text, urls, overrides, vocabulary)
 and :mod:`.listing` (the pager nearest the list's items wins).
@@ -305,8 +308,30 @@ def _numbered_next(page: ParsedPage) -> list[_Candidate]:
     key = own[0] if own and own[0] in numbered else next(iter(numbered))
     pages = numbered[key]
     if own and own[0] == key:
-        wanted = own[1] + 1
+        wanted = own[1] - 1 if _descending(page) else own[1] + 1
     else:
         shown = _highlighted_number([anchor for anchor, _url in pages.values()])
         wanted = shown - 1 if shown and shown > 1 else 2
     return [pages[wanted]] if wanted in pages else []
+
+
+def _descending(page: ParsedPage) -> bool:
+    """The pager's numbers fall in page order (``57 56 55``): reverse numbering. The
+    numbers are the texts of the links and of the highlighted current page in the block
+    around the pager links (the newest page's link is the bare URL, numbered only by
+    its text)."""
+    anchors = [anchor for anchor, _url in _pager_anchors(page)]
+    pager = common_ancestor(anchors)
+    if pager is None:
+        return False
+    if len(anchors) == 1 and pager.getparent() is not None:
+        pager = pager.getparent()
+    numbers = []
+    for element in pager.iter("a", "b", "strong", "span"):
+        if element.tag != "a" and not _marks_current_page(element):
+            continue
+        label = normalize_space(text_content(element))
+        if label.isdigit():
+            numbers.append(int(label))
+    steps = [b - a for a, b in zip(numbers, numbers[1:], strict=False)]
+    return bool(steps) and sum(step < 0 for step in steps) > len(steps) / 2
