@@ -67,6 +67,8 @@ class Family(ABC):
     template = ""
     date_style = ""
     shows_category = True
+    #: The article page shows the date (False: only the list does, beside the link).
+    dates_on_article = True
 
     # --- values as the page shows them ---------------------------------------------
 

@@ -77,6 +77,7 @@ class ListDatedFamily(CustomFamily):
     name = "listdated"
     template = "flat"
     date_style = "default"
+    dates_on_article = False
 
     def views_prefix(self, lang: str) -> str:
         return label(lang, "views") + ":"

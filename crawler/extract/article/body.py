@@ -16,11 +16,16 @@ characters of text, no links and no headings (a lead) is merged in.
 Inside the body, furniture, the title, headings repeating the title, ``<h1>``, the date
 / counter / category lines, tag and property lists and the back link
 (:data:`~crawler.extract.vocabulary.BACK_LINKS`) are left out, and leading or trailing
-paragraphs that hold only those values or their labels are dropped. Links to other
-articles pasted into the text go too: a short paragraph opening with a "read also"
-label (:data:`~crawler.extract.vocabulary.READ_ALSO_LABELS`; looser labels such as "По
-теме" only alone or before a colon), and a label standing alone with only short lines
-(the linked titles) after it ends the text. Paragraphs are separated by one blank line
+paragraphs that hold only those values or their labels are dropped. Blocks that are
+not text go wherever they sit: a paragraph that is (almost) all link text (an
+order-a-call or subscribe line, previous/next links), a paragraph repeating the title
+of another article the page links to, and a gallery or "related news" heading
+(:data:`~crawler.extract.vocabulary.BLOCK_HEADINGS`) with what follows it up to the
+next substantial paragraph. Links to other articles pasted into the text go too: a
+short paragraph opening with a "read also" label
+(:data:`~crawler.extract.vocabulary.READ_ALSO_LABELS`; looser labels such as "По теме"
+only alone or before a colon), and a label standing alone with only short lines (the
+linked titles) after it ends the text. Paragraphs are separated by one blank line
 (:func:`crawler.extract.text.block_text`).
 
 Imports lxml, :mod:`crawler.extract` (document, regions, text, vocabulary) and
@@ -38,6 +43,7 @@ from crawler.extract.article.common import (
     HEADINGS,
     META_LINE,
     SEPARATORS,
+    TEASER_TITLE,
     Found,
     is_furniture,
     is_teaser_list,
@@ -49,13 +55,22 @@ from crawler.extract.article.common import (
     override_elements,
     own_text_length,
     text_length,
+    title_key,
 )
 from crawler.extract.document import ParsedPage, is_inside
 from crawler.extract.overrides import Selectors
 from crawler.extract.regions import BOILERPLATE
-from crawler.extract.text import BLOCK_TAGS, block_text, inline_text, paragraphs
+from crawler.extract.text import (
+    BLOCK_TAGS,
+    block_text,
+    inline_text,
+    normalize_space,
+    paragraphs,
+    text_content,
+)
 from crawler.extract.vocabulary import (
     BACK_LINKS,
+    BLOCK_HEADINGS,
     META_LABELS,
     READ_ALSO_LABELS,
     READ_ALSO_LOOSE_LABELS,
@@ -80,6 +95,13 @@ _READ_ALSO = re.compile(
 )
 _READ_ALSO_LINE = 200
 _READ_ALSO_ITEMS = 8
+_BLOCK_HEADING = re.compile(alternation(BLOCK_HEADINGS), re.IGNORECASE)
+#: Elements that may be a block's heading: headings, and short labels.
+_HEADING_LIKE = frozenset({*HEADINGS, "div", "p", "span", "strong", "b"})
+#: Link texts longer than this are not titles.
+_TITLE_MAX = 300
+#: What is left of a paragraph of links once the link texts go: separators, punctuation.
+_NOT_WORDS = re.compile(r"[\W_]+")
 
 
 @dataclass
@@ -208,9 +230,49 @@ def body_text(
         return "\n\n".join(text for text in texts if text)
     root = body.elements[0]
     skip = set(body.skip) | _body_skips(page, root, teasers, fields)
-    kept = paragraphs(root, skip, body.stop_at)
+    kept = _drop_link_paragraphs(page, root, paragraphs(root, skip, body.stop_at))
     values = [found.text for found in fields if found]
     return "\n\n".join(_drop_read_also(_trim_meta_paragraphs(kept, values)))
+
+
+def _drop_link_paragraphs(page: ParsedPage, root: etree._Element, kept: list[str]) -> list[str]:
+    """Paragraphs that are (almost) all link text — a call-to-action, a subscribe line,
+    links to the previous and next articles — and paragraphs that repeat the title of
+    another article linked from the page (a "related news" card pasted as text)."""
+    inside = {text for a in root.iter("a") if (text := inline_text(a))}
+    titles = _linked_titles(page)
+    out = []
+    for paragraph in kept:
+        if inside and _is_link_text(paragraph, inside):
+            continue
+        if len(paragraph) <= _TITLE_MAX and title_key(paragraph) in titles:
+            continue
+        out.append(paragraph)
+    return out
+
+
+def _is_link_text(paragraph: str, links: set[str]) -> bool:
+    """At most a tenth of ``paragraph`` is left once its link texts and separators go."""
+    rest = paragraph
+    for text in sorted(links, key=len, reverse=True):
+        if text in rest:
+            rest = rest.replace(text, " ")
+    if rest == paragraph:
+        return False
+    return len(_NOT_WORDS.sub("", rest)) <= 0.1 * len(paragraph)
+
+
+def _linked_titles(page: ParsedPage) -> frozenset[str]:
+    """Title keys of the page's links that show a title (15+ characters): the other
+    articles it links to (computed once per page)."""
+    if "linked_titles" not in page.memo:
+        found = set()
+        for anchor in page.anchors:
+            text = normalize_space(text_content(anchor))
+            if TEASER_TITLE <= len(text) <= _TITLE_MAX:
+                found.add(title_key(text))
+        page.memo["linked_titles"] = frozenset(found)
+    return page.memo["linked_titles"]
 
 
 def _body_skips(
@@ -229,6 +291,8 @@ def _body_skips(
     for element in root.iter(etree.Element):
         if flags.get(element, 0) & ~base & BOILERPLATE or element.tag == "h1":
             skip.add(element)
+        elif element.tag in _HEADING_LIKE and _opens_other_block(element):
+            skip.update(_block_after(element))
         elif (
             element.tag in HEADINGS and title_text and inline_text(element).casefold() == title_text
         ):
@@ -241,6 +305,27 @@ def _body_skips(
             if line is not root and text_length(line) <= META_LINE:
                 skip.add(line)
     return skip
+
+
+def _opens_other_block(element: etree._Element) -> bool:
+    """A gallery or "related news" heading (:data:`BLOCK_HEADINGS`)."""
+    if element.tag not in HEADINGS and (len(element) > 2 or text_length(element) > 40):
+        return False
+    text = inline_text(element).rstrip(" :.")
+    return bool(text) and len(text) <= 40 and bool(_BLOCK_HEADING.fullmatch(text))
+
+
+def _block_after(heading: etree._Element) -> list[etree._Element]:
+    """The heading and what follows it in its block up to the next substantial text
+    (a paragraph of 150+ characters that is not mostly links)."""
+    found = [heading]
+    for sibling in heading.itersiblings():
+        if not isinstance(sibling.tag, str):
+            continue
+        if text_length(sibling) >= 150 and link_density(sibling) < 0.5:
+            break
+        found.append(sibling)
+    return found
 
 
 def _trim_meta_paragraphs(kept: list[str], values: list[str]) -> list[str]:

@@ -60,7 +60,7 @@ from crawler.extract.article.common import (
     position,
     similar,
 )
-from crawler.extract.dates import find_date
+from crawler.extract.dates import find_date, is_date_line
 from crawler.extract.document import ParsedPage
 from crawler.extract.overrides import Selectors
 from crawler.extract.regions import SOCIAL
@@ -148,13 +148,19 @@ def find_meta(
     anchor: etree._Element | None,
     teasers: list[etree._Element],
     title: Found | None,
+    list_item: bool = False,
 ) -> Meta:
-    """Date, views and category from the candidates in ``scope``, nearest ``anchor``."""
+    """Date, views and category from the candidates in ``scope``, nearest ``anchor``.
+
+    ``list_item``: ``scope`` is one item of a list page and ``anchor`` its title link
+    (:mod:`crawler.extract.listed`): a date in running text (a title, a teaser) does not
+    count, only a text that is a date line, and the page's breadcrumbs name no category.
+    """
     found = _Candidates()
     _collect_classed(page, scope, found)
     _collect_marked(page, scope, found)
     _collect_icons(page, scope, found)
-    _collect_texts(page, scope, found)
+    _collect_texts(page, scope, found, date_lines_only=list_item)
 
     def nearest(candidates: list[Found]) -> Found | None:
         """The candidate nearest the title (or the body start) in page order; those inside
@@ -176,7 +182,7 @@ def find_meta(
     category = (
         override_text(page, selectors.category)
         or nearest([c for c in found.categories if c.text != title_text])
-        or _breadcrumb_category(page, title)
+        or (None if list_item else _breadcrumb_category(page, title))
     )
     return Meta(date, views, category)
 
@@ -230,13 +236,15 @@ def _collect_icons(page: ParsedPage, scope: etree._Element, found: _Candidates) 
             found.views.append(counter)
 
 
-def _collect_texts(page: ParsedPage, scope: etree._Element, found: _Candidates) -> None:
+def _collect_texts(
+    page: ParsedPage, scope: etree._Element, found: _Candidates, date_lines_only: bool = False
+) -> None:
     """Short text nodes with digits: dates and labelled counters ("Просмотров: 409")."""
     for text, container in _digit_texts(page, scope):
         line = normalize_space(text)
         if not line or len(line) > SHORT_TEXT:
             continue
-        date = find_date(line)
+        date = find_date(line) if not date_lines_only or is_date_line(line) else None
         if date:
             found.text_dates.append(Found(date, container))
         if not (_LABELLED_VIEWS.search(line) or (not date and _COUNTER_TEXT.match(line))):
