@@ -4,6 +4,7 @@ and a list that shows the dates its article pages lack (fixture layouts ``revers
 
 from __future__ import annotations
 
+import json
 from urllib.parse import urlsplit
 
 import pytest
@@ -11,7 +12,7 @@ import sqlite_utils
 
 from crawler.fixture_site import FixtureSite
 from crawler.fixture_site.unseen import CALL_TO_ACTION
-from tests.crawl_helpers import crawl, stored_articles
+from tests.crawl_helpers import crawl, news_archive, stored_articles
 from tests.test_crawl_e2e import assert_archive_matches
 
 #: A real crawl, server or subprocess: deselect with -m "not e2e".
@@ -110,3 +111,31 @@ def test_list_dates_survive_a_refresh_that_cannot_see_the_list(tmp_path):
     for url, row in before.items():
         for name in ("published", "published_raw", "published_source", "views", "category"):
             assert after[url][name] == row[name], (url, name)
+
+
+def test_inspect_shows_what_each_list_item_says_and_what_robots_forbid():
+    with FixtureSite(layout="unseen", robots="bitrix", articles_per_lang=25) as site:
+        expected = {r["url"]: r for r in site.expected_articles()}
+        result = news_archive("inspect", site.start_urls[0])
+        assert result.returncode == 0, result.stderr[-2000:]
+        found = json.loads(result.stdout)
+    links = found["links"]
+    assert [link["url"] for link in links] == found["article_urls"]
+    assert len(links) == 10
+    checked = 0
+    for link in links:
+        want = expected.get(link["url"])
+        if "index.php" in link["url"]:  # a legacy URL: the stock robots.txt bars it
+            assert link["robots"] == "forbidden"
+            continue
+        if want is None:  # the 404 item
+            continue
+        assert link["date_raw"] == want["published_raw"]
+        assert link["views_raw"] == want["views_raw"]
+        assert link["category"] == want["category"]
+        assert link["robots"] == "allowed"
+        checked += 1
+    assert checked >= 8
+    # the stock Bitrix robots.txt bars the pager
+    assert found["next_url"].endswith("/ru/news/?PAGEN_1=2")
+    assert found["next_url_robots"] == "forbidden"
