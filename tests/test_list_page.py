@@ -137,14 +137,35 @@ def _reverse_pager(current: int, pages: int) -> str:
     )
 
 
+def _stock_reverse_pager(current: int, pages: int) -> str:
+    """The stock ``system.pagenavigation/.default`` with ``bDescPageNumbering``: the
+    links' numbers fall but their labels rise (``?PAGEN_1=4`` of 5 reads "2")."""
+
+    def href(n: int) -> str:
+        return "/ru/news/" if n == pages else f"/ru/news/?PAGEN_1={n}"
+
+    head = "Начало&nbsp;|&nbsp;Пред.&nbsp;|"
+    if current < pages:
+        head = f'<a href="/ru/news/">Начало</a> | <a href="{href(current + 1)}">Пред.</a> |'
+    numbers = " ".join(
+        f"<b>{pages - n + 1}</b>" if n == current else f'<a href="{href(n)}">{pages - n + 1}</a>'
+        for n in range(pages, 0, -1)
+    )
+    tail = "След.&nbsp;|&nbsp;Конец"
+    if current > 1:
+        tail = f'<a href="{href(current - 1)}">След.</a> | <a href="{href(1)}">Конец</a>'
+    return f'<font class="text">1 - 10 из 50<br />{head} {numbers} | {tail}</font>'
+
+
+@pytest.mark.parametrize("render", [_reverse_pager, _stock_reverse_pager])
 @pytest.mark.parametrize("with_words", [True, False])
-def test_reverse_numbering_reaches_page_one(with_words: bool) -> None:
+def test_reverse_numbering_reaches_page_one(with_words: bool, render) -> None:
     """Newest page (bare URL) → … → ``?PAGEN_1=1``, the oldest: page 1 is not the bare URL."""
     pages, url, walked = 3, LIST_URL, []
     while url and len(walked) < 5:
         walked.append(url)
         number = pages if url == LIST_URL else int(url.rsplit("=", 1)[1])
-        pager = _reverse_pager(number, pages)
+        pager = render(number, pages)
         if not with_words:  # numbers only: the numbering fallback must count down
             pager = pager.replace("След.", "").replace("Пред.", "").replace("Конец", "")
         url = _list(pager, url).next_url
