@@ -3,12 +3,14 @@ focused cases for the next-page rules."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
 import pytest
 
 from crawler.extract.classify import classify_page
+from crawler.extract.fetched_page import extract_list
 from crawler.extract.list_page import ListPage, extract_list_page
 from crawler.extract.overrides import Selectors
 
@@ -30,6 +32,20 @@ def test_list_fixture(path: Path) -> None:
     assert page.next_url == expected["next_url"]
 
 
+LISTED = [p for p in LISTS if "listed" in json.loads(p.read_text(encoding="utf-8"))]
+
+
+@pytest.mark.parametrize("path", LISTED, ids=lambda p: p.stem)
+def test_what_list_items_show(path: Path) -> None:
+    """What each item shows beside its link (saved pages whose JSON says), as the crawl
+    reads it (:func:`crawler.extract.fetched_page.extract_list`)."""
+    html, expected = _load(path)
+    page = extract_list(html.encode(), "utf-8", expected["url"], None)
+    found = {url: dataclasses.asdict(fields) for url, fields in page.listed.items()}
+    wanted = {url: fields for url, fields in expected["listed"].items() if any(fields.values())}
+    assert found == wanted
+
+
 @pytest.mark.parametrize("path", LISTS, ids=lambda p: p.stem)
 def test_list_fixture_is_list(path: Path) -> None:
     html, expected = _load(path)
@@ -46,7 +62,8 @@ def test_fixture_set_is_complete() -> None:
     assert len(LISTS) >= 6
     for path in LISTS:
         _html, expected = _load(path)
-        assert set(expected) == {"url", "page_type", "article_urls", "next_url"}, path.name
+        keys = {"url", "page_type", "article_urls", "next_url"}
+        assert keys <= set(expected) <= keys | {"listed"}, path.name
 
 
 # ----------------------------------------------------------------- focused cases

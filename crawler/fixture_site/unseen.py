@@ -2,7 +2,8 @@
 
 * ``reverse`` - the stock ``.default`` templates with ``bDescPageNumbering``: the bare
   list URL is the newest page and carries the highest number, "След." leads to a
-  *smaller* number, ``?PAGEN_1=1`` is the oldest page; the pager lists numbers falling.
+  *smaller* number, ``?PAGEN_1=1`` is the oldest page; as the stock pager prints it,
+  the links' numbers fall while their labels rise (``?PAGEN_1=1`` of 3 reads "3").
 * ``listdated`` - a ``flat``-style list that prints the date, the counter and the rubric
   beside each link, while the article page shows none of them (title, picture, text, a
   call-to-action made only of links inside the text block, links to the previous and
@@ -46,9 +47,13 @@ class ReverseFamily(DefaultFamily):
         return path if number == pages else f"{path}?PAGEN_1={number}"
 
     def pager(self, lang: str, pager: Pager) -> str:
+        """As the stock ``system.pagenavigation/.default`` prints it: the links' numbers
+        fall, their labels rise (``?PAGEN_1=<n>`` reads ``pages - n + 1``)."""
         last, path = pager.pages, pager.path
         current = last - pager.page + 1  # the page's number
         words = {k: label(lang, k) for k in ("first", "nav_prev", "nav_next", "last")}
+        first_item = (pager.page - 1) * pager.per_page + 1
+        shown = min(pager.page * pager.per_page, pager.total)
         parts = []
         if current < last:
             parts.append(f'<a href="{path}">{words["first"]}</a>')
@@ -57,10 +62,10 @@ class ReverseFamily(DefaultFamily):
         else:
             parts += [words["first"], words["nav_prev"]]
         numbers = [
-            f"<b>{i}</b>"
-            if i == current
-            else f'<a href="{self.number_href(path, i, last)}">{i}</a>'
-            for i in range(min(last, current + 2), max(1, current - 2) - 1, -1)
+            f"<b>{last - n + 1}</b>"
+            if n == current
+            else f'<a href="{self.number_href(path, n, last)}">{last - n + 1}</a>'
+            for n in range(min(last, current + 2), max(1, current - 2) - 1, -1)
         ]
         parts.append("&nbsp;".join(numbers))
         if current > 1:
@@ -68,7 +73,10 @@ class ReverseFamily(DefaultFamily):
             parts.append(f'<a href="{path}?PAGEN_1=1">{words["last"]}</a>')
         else:
             parts += [words["nav_next"], words["last"]]
-        return '<font class="text">\n' + "&nbsp;|&nbsp;".join(parts) + "\n</font>\n"
+        return (
+            f'<font class="text">{first_item} - {shown} {label(lang, "of")} {pager.total}'
+            "<br />\n" + "&nbsp;|&nbsp;".join(parts) + "\n</font>\n"
+        )
 
 
 class ListDatedFamily(CustomFamily):

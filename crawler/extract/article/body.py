@@ -10,7 +10,9 @@ as a paragraph), and bare text between ``<br>``s adds to its own element. Among 
 best blocks, the first that is neither mostly link text nor a *teaser list* wins; a
 teaser list (3+ links with title-length text to different pages, 25%+ link text: "more
 news" cards, the items of a list page) and everything inside it are passed over, and a
-winner holding one is read without it. A block just before the winner with 40+
+winner holding one is read without it; a block that is a teaser list only because the
+text holds one ("Читайте также" and three titles after it: 200+ characters of its own
+besides) is the text, read without the list. A block just before the winner with 40+
 characters of text, no links and no headings (a lead) is merged in.
 
 Inside the body, furniture, the title, headings repeating the title, ``<h1>``, the date
@@ -28,8 +30,8 @@ only alone or before a colon), and a label standing alone with only short lines 
 linked titles) after it ends the text. Paragraphs are separated by one blank line
 (:func:`crawler.extract.text.block_text`).
 
-Imports lxml, :mod:`crawler.extract` (document, regions, text, vocabulary) and
-:mod:`.common`.
+Imports lxml, :mod:`crawler.extract` (document, regions, text, vocabulary),
+:mod:`.common` and :mod:`.inserts` (blocks inside the text that are not text).
 """
 
 from __future__ import annotations
@@ -43,7 +45,6 @@ from crawler.extract.article.common import (
     HEADINGS,
     META_LINE,
     SEPARATORS,
-    TEASER_TITLE,
     Found,
     is_furniture,
     is_teaser_list,
@@ -55,22 +56,14 @@ from crawler.extract.article.common import (
     override_elements,
     own_text_length,
     text_length,
-    title_key,
 )
+from crawler.extract.article.inserts import block_after, drop_link_paragraphs, opens_other_block
 from crawler.extract.document import ParsedPage, is_inside
 from crawler.extract.overrides import Selectors
 from crawler.extract.regions import BOILERPLATE
-from crawler.extract.text import (
-    BLOCK_TAGS,
-    block_text,
-    inline_text,
-    normalize_space,
-    paragraphs,
-    text_content,
-)
+from crawler.extract.text import BLOCK_TAGS, block_text, inline_text, paragraphs
 from crawler.extract.vocabulary import (
     BACK_LINKS,
-    BLOCK_HEADINGS,
     META_LABELS,
     READ_ALSO_LABELS,
     READ_ALSO_LOOSE_LABELS,
@@ -95,13 +88,9 @@ _READ_ALSO = re.compile(
 )
 _READ_ALSO_LINE = 200
 _READ_ALSO_ITEMS = 8
-_BLOCK_HEADING = re.compile(alternation(BLOCK_HEADINGS), re.IGNORECASE)
-#: Elements that may be a block's heading: headings, and short labels.
-_HEADING_LIKE = frozenset({*HEADINGS, "div", "p", "span", "strong", "b"})
-#: Link texts longer than this are not titles.
-_TITLE_MAX = 300
-#: What is left of a paragraph of links once the link texts go: separators, punctuation.
-_NOT_WORDS = re.compile(r"[\W_]+")
+#: Blocks that may hold a list of teasers inside the text.
+_LIST_BLOCKS = ("ul", "ol", "div", "section", "aside", "nav", "table")
+_TEXT_AROUND = 200
 
 
 @dataclass
@@ -167,12 +156,34 @@ def _densest_block(page: ParsedPage) -> Body | None:
         if any(is_inside(element, teaser) for teaser in teasers):
             continue
         if is_teaser_list(element, teasers):
-            teasers.append(element)
-        elif link_density(element, teasers) <= 0.5:
+            inner = _teasers_within(element)
+            if not _text_around(element, inner):
+                teasers.append(element)
+                continue
+            teasers.extend(inner)  # the text, holding a "read also" list: read without it
+        if link_density(element, teasers) <= 0.5:
             body = _with_lead(page, element)
             body.skip.update(t for t in teasers if is_inside(t, body.elements[0]))
             return body
     return Body([ranked[0]]) if ranked else None
+
+
+def _teasers_within(element: etree._Element) -> list[etree._Element]:
+    """The outermost teaser lists inside ``element`` (a "read also" list in the text)."""
+    found: list[etree._Element] = []
+    for inner in element.iterdescendants(*_LIST_BLOCKS):
+        if not any(is_inside(inner, known) for known in found) and is_teaser_list(inner, []):
+            found.append(inner)
+    return found
+
+
+def _text_around(element: etree._Element, inner: list[etree._Element]) -> bool:
+    """``element`` holds text of its own besides the teaser lists ``inner``: 200+
+    characters, at most half of them link text."""
+    if not inner:
+        return False
+    rest = text_length(element) - sum(text_length(block) for block in inner)
+    return rest >= _TEXT_AROUND and link_density(element, inner) <= 0.5
 
 
 def _with_lead(page: ParsedPage, best: etree._Element) -> Body:
@@ -230,49 +241,9 @@ def body_text(
         return "\n\n".join(text for text in texts if text)
     root = body.elements[0]
     skip = set(body.skip) | _body_skips(page, root, teasers, fields)
-    kept = _drop_link_paragraphs(page, root, paragraphs(root, skip, body.stop_at))
+    kept = drop_link_paragraphs(page, root, paragraphs(root, skip, body.stop_at))
     values = [found.text for found in fields if found]
     return "\n\n".join(_drop_read_also(_trim_meta_paragraphs(kept, values)))
-
-
-def _drop_link_paragraphs(page: ParsedPage, root: etree._Element, kept: list[str]) -> list[str]:
-    """Paragraphs that are (almost) all link text — a call-to-action, a subscribe line,
-    links to the previous and next articles — and paragraphs that repeat the title of
-    another article linked from the page (a "related news" card pasted as text)."""
-    inside = {text for a in root.iter("a") if (text := inline_text(a))}
-    titles = _linked_titles(page)
-    out = []
-    for paragraph in kept:
-        if inside and _is_link_text(paragraph, inside):
-            continue
-        if len(paragraph) <= _TITLE_MAX and title_key(paragraph) in titles:
-            continue
-        out.append(paragraph)
-    return out
-
-
-def _is_link_text(paragraph: str, links: set[str]) -> bool:
-    """At most a tenth of ``paragraph`` is left once its link texts and separators go."""
-    rest = paragraph
-    for text in sorted(links, key=len, reverse=True):
-        if text in rest:
-            rest = rest.replace(text, " ")
-    if rest == paragraph:
-        return False
-    return len(_NOT_WORDS.sub("", rest)) <= 0.1 * len(paragraph)
-
-
-def _linked_titles(page: ParsedPage) -> frozenset[str]:
-    """Title keys of the page's links that show a title (15+ characters): the other
-    articles it links to (computed once per page)."""
-    if "linked_titles" not in page.memo:
-        found = set()
-        for anchor in page.anchors:
-            text = normalize_space(text_content(anchor))
-            if TEASER_TITLE <= len(text) <= _TITLE_MAX:
-                found.add(title_key(text))
-        page.memo["linked_titles"] = frozenset(found)
-    return page.memo["linked_titles"]
 
 
 def _body_skips(
@@ -291,8 +262,8 @@ def _body_skips(
     for element in root.iter(etree.Element):
         if flags.get(element, 0) & ~base & BOILERPLATE or element.tag == "h1":
             skip.add(element)
-        elif element.tag in _HEADING_LIKE and _opens_other_block(element):
-            skip.update(_block_after(element))
+        elif opens_other_block(element):
+            skip.update(block_after(element))
         elif (
             element.tag in HEADINGS and title_text and inline_text(element).casefold() == title_text
         ):
@@ -305,27 +276,6 @@ def _body_skips(
             if line is not root and text_length(line) <= META_LINE:
                 skip.add(line)
     return skip
-
-
-def _opens_other_block(element: etree._Element) -> bool:
-    """A gallery or "related news" heading (:data:`BLOCK_HEADINGS`)."""
-    if element.tag not in HEADINGS and (len(element) > 2 or text_length(element) > 40):
-        return False
-    text = inline_text(element).rstrip(" :.")
-    return bool(text) and len(text) <= 40 and bool(_BLOCK_HEADING.fullmatch(text))
-
-
-def _block_after(heading: etree._Element) -> list[etree._Element]:
-    """The heading and what follows it in its block up to the next substantial text
-    (a paragraph of 150+ characters that is not mostly links)."""
-    found = [heading]
-    for sibling in heading.itersiblings():
-        if not isinstance(sibling.tag, str):
-            continue
-        if text_length(sibling) >= 150 and link_density(sibling) < 0.5:
-            break
-        found.append(sibling)
-    return found
 
 
 def _trim_meta_paragraphs(kept: list[str], values: list[str]) -> list[str]:
