@@ -381,7 +381,8 @@ def export(db_path, fmt, output, lang, since, until, excel, history):
     """Export the archive as CSV or JSON Lines, one row per article.
 
     Columns: url, lang, published, published_raw, title, category, views, views_raw,
-    body, image_urls, first_seen, last_seen, version, lastmod. The file is written
+    body, image_urls, first_seen, last_seen, version, lastmod, published_source,
+    views_source, category_source. The file is written
     under a temporary name and renamed when complete; its name is printed.
 
     Example: news-archive export --format csv --excel --lang ru --since 2022

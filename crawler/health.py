@@ -31,6 +31,15 @@ MIN_FIELD_COVERAGE = 0.5
 MIN_ARTICLES_FOR_COVERAGE = 5
 
 
+#: How the coverage reasons name a field. A date shown beside the article's link on the
+#: list page counts as the article's date.
+_FIELD_NAMES = {
+    "title": "title",
+    "published": "date on the article page or beside its link on the list",
+    "body": "body",
+}
+
+
 @dataclass
 class Verdict:
     status: str  # "ok", "unhealthy", "aborted", "storage_error"
@@ -73,7 +82,7 @@ def assess(figures: dict, finish_reason: str = "finished") -> Verdict:
         for name in ("title", "published", "body"):
             have = figures.get(f"with_{name}", saved)
             if have / saved < MIN_FIELD_COVERAGE:
-                reasons.append(f"only {have} of {saved} articles have a {name}")
+                reasons.append(f"only {have} of {saved} articles have a {_FIELD_NAMES[name]}")
     if figures.get("capture_error"):
         reasons.append(f"raw captures stopped: {figures['capture_error']}")
     if reasons:

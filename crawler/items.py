@@ -33,6 +33,23 @@ class ArticleFields:
 
 
 @dataclass
+class ListedFields:
+    """What a list page shows beside one article link (raw text, None when not shown).
+
+    Carried from the list page to the article's record (request meta, a worker pipe:
+    plain picklable data) and used for the fields the article page itself lacks.
+    """
+
+    #: A full date as printed beside the link (a date without a year is never kept).
+    date_raw: str | None = None
+    views_raw: str | None = None
+    category: str | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.date_raw or self.views_raw or self.category)
+
+
+@dataclass
 class Article:
     """One stored article; the key is the canonical ``url``."""
 
@@ -56,3 +73,10 @@ class Article:
     fetched_at: str
     #: The sitemap's ``<lastmod>`` for this URL, when the sitemap led to it.
     lastmod: str | None = None
+    #: Where ``published``/``published_raw``, ``views``/``views_raw`` and ``category``
+    #: came from: ``"page"`` (the article page), ``"list"`` (shown beside the article's
+    #: link on the list page; used only when the article page lacks the field), None
+    #: when neither shows it.
+    published_source: str | None = None
+    views_source: str | None = None
+    category_source: str | None = None

@@ -47,7 +47,7 @@ from twisted.internet import defer, error, protocol
 
 from crawler.extract.list_page import ListPage
 from crawler.extract.overrides import Selectors
-from crawler.items import Article
+from crawler.items import Article, ListedFields
 from crawler.worker_process import HEADER, extract, frame
 
 logger = logging.getLogger(__name__)
@@ -200,8 +200,17 @@ class PageWorkers:
         canonical: str,
         fetched_at: str,
         selectors: Selectors | None,
+        listed: ListedFields | None = None,
     ) -> tuple[str, Article | None]:
-        args = (response.body, response.encoding, response.url, canonical, fetched_at, selectors)
+        args = (
+            response.body,
+            response.encoding,
+            response.url,
+            canonical,
+            fetched_at,
+            selectors,
+            listed,
+        )
         return await self._extract("article", args)
 
     async def extract_list(self, response: TextResponse, selectors: Selectors | None) -> ListPage:

@@ -1,17 +1,22 @@
 """One-page spider behind ``news-archive inspect URL``: what would the crawler extract?
 
 The page goes through the crawl's own entry points (:mod:`crawler.extract.fetched_page`).
+For a list page, each article link comes with what its list item shows (date, views,
+rubric) and whether robots.txt lets the crawler follow it (``robots``: ``allowed`` or
+``forbidden``; ``next_url_robots`` for the next page).
 
-Imports scrapy, twisted; :mod:`crawler.archive.database`,
-:mod:`crawler.extract.fetched_page`, :mod:`crawler.extract.urls`,
+Imports scrapy, twisted, protego; :mod:`crawler.archive.database`,
+:mod:`crawler.extract.fetched_page`, :mod:`crawler.extract.urls`, :mod:`crawler.items`,
 :mod:`crawler.site_profiles`.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict
+from urllib.parse import urlsplit
 
 import scrapy
+from protego import Protego
 from scrapy.http import Request, Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
@@ -19,6 +24,7 @@ from twisted.python.failure import Failure
 from crawler.archive.database import utc_now
 from crawler.extract.fetched_page import extract_article, extract_list
 from crawler.extract.urls import canonical_url
+from crawler.items import ListedFields
 from crawler.site_profiles import selectors_for_url
 
 
@@ -45,11 +51,43 @@ class InspectSpider(scrapy.Spider):
         result: dict = {"url": response.url, "status": response.status, "page_type": kind}
         if article is not None:
             result["article"] = asdict(article)
-        else:
-            page = extract_list(body, encoding, url, selectors)
-            result["article_urls"] = page.article_urls
-            result["next_url"] = page.next_url
+            self.result = result
+            return
+        page = extract_list(body, encoding, url, selectors)
+        result["article_urls"] = page.article_urls
+        result["next_url"] = page.next_url
+        result["links"] = [
+            {"url": link, **asdict(page.listed.get(link) or ListedFields())}
+            for link in page.article_urls
+        ]
         self.result = result
+        # Which of these links may the crawler follow? robots.txt says.
+        parts = urlsplit(response.url)
+        yield Request(
+            f"{parts.scheme}://{parts.netloc}/robots.txt",
+            callback=self.parse_robots,
+            errback=self.robots_unknown,
+            dont_filter=True,
+        )
+
+    def parse_robots(self, response: Response) -> None:
+        """Mark the list's links (and next page) that robots.txt forbids."""
+        if response.status != 200:
+            return self.robots_unknown(None)
+        rules = Protego.parse(response.text if isinstance(response, TextResponse) else "")
+        agent = self.settings.get("USER_AGENT") or "*"
+        for link in self.result["links"]:
+            link["robots"] = "allowed" if rules.can_fetch(link["url"], agent) else "forbidden"
+        next_url = self.result["next_url"]
+        if next_url:
+            allowed = rules.can_fetch(next_url, agent)
+            self.result["next_url_robots"] = "allowed" if allowed else "forbidden"
+        return None
+
+    def robots_unknown(self, failure: Failure | None) -> None:
+        """No robots.txt to read: every link may be followed."""
+        for link in self.result["links"]:
+            link["robots"] = "allowed"
 
     def failed(self, failure: Failure) -> None:
         if failure.check(HttpError):

@@ -1,6 +1,7 @@
 """The news spider: routing only.
 
-list page -> article links + next page (:mod:`crawler.extract.list_page`);
+list page -> article links + next page (:mod:`crawler.extract.list_page`), and what
+each item shows beside its link, handed to the article's request;
 article page -> :class:`~crawler.items.Article` (:mod:`crawler.extract.fetched_page`),
 extracted in a page-reading worker when they run (:mod:`crawler.page_workers`). What the
 archive already holds comes from the storage pipeline, loaded under the crawl lock
@@ -46,7 +47,7 @@ from crawler.crawl_state import CrawlState
 from crawler.extract.list_page import ListPage
 from crawler.extract.overrides import Selectors
 from crawler.extract.urls import Section, canonical_url, looks_like_article_url, on_start_host
-from crawler.items import Article
+from crawler.items import Article, ListedFields
 from crawler.page_workers import crawl_workers
 from crawler.pipelines import SQLitePipeline
 from crawler.site_profiles import PROFILES, selectors_for_url
@@ -113,6 +114,10 @@ class NewsSpider(scrapy.Spider):
         self.selectors_by_start: dict[str, Selectors] = {}
         #: Start lists walked to their end (or read from the sitemaps) in this run.
         self.walks_completed: set[str] = set()
+        #: The article links of each list page walked, per start list: a page showing
+        #: the same links again (page 1 of a forward list reached as ``?PAGEN_1=1``, an
+        #: out-of-range page repeating the last one) ends the walk.
+        self.walked_pages: dict[str, set[tuple[str, ...]]] = defaultdict(set)
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -202,7 +207,15 @@ class NewsSpider(scrapy.Spider):
             priority=0 if number % LIST_RUN == 1 else 2,
         )
 
-    def article_request(self, url: str, start_url: str, lastmod: str | None = None) -> Request:
+    def article_request(
+        self,
+        url: str,
+        start_url: str,
+        lastmod: str | None = None,
+        listed: ListedFields | None = None,
+    ) -> Request:
+        """The article at ``url``; ``listed``: what its list item showed beside the link
+        (date, counter, rubric), used for the fields the article page lacks."""
         self.scheduled.add(url)
         self.workers.expect()  # enough pages to read: workers start before they arrive
         return Request(
@@ -212,7 +225,7 @@ class NewsSpider(scrapy.Spider):
             cb_kwargs={"start_url": start_url},
             # The URL is canonical already: parse_article need not work it out again
             # unless the page answered from elsewhere (a redirect).
-            meta={"lastmod": lastmod, "canonical": url},
+            meta={"lastmod": lastmod, "canonical": url, "listed": listed},
             # Before the first list page of the next run (priority 0), after the other
             # list pages of a run (2): see list_request. Keeps the queue short.
             priority=1,
@@ -237,16 +250,22 @@ class NewsSpider(scrapy.Spider):
     ) -> Iterator[Request]:
         """The list page's new article links, then the next list page while walking on."""
         self.crawler.stats.inc_value("news/article_links", len(page.article_urls))
+        links = tuple(page.article_urls)
+        if links and links in self.walked_pages[start_url]:
+            self.logger.info("%s repeats a page already walked: end of the list", page_url)
+            self.walks_completed.add(start_url)
+            return
+        self.walked_pages[start_url].add(links)
         new = 0
-        for url in page.article_urls:
-            url = on_start_host(url, start_url)
+        for link in page.article_urls:
+            url = on_start_host(link, start_url)
             if url in self.scheduled or not self.in_section(url, start_url):
                 continue
             if url in self.known:
                 self.scheduled.add(url)
                 continue
             new += 1
-            yield self.article_request(url, start_url)
+            yield self.article_request(url, start_url, listed=page.listed.get(link))
         self.crawler.stats.inc_value("news/article_links_new", new)
         next_url = page.next_url and on_start_host(page.next_url, start_url)
         if not next_url or not self.in_section(next_url, start_url):
@@ -364,7 +383,9 @@ class NewsSpider(scrapy.Spider):
             self.record_aliases(response, url)
             return []
         kind, article = (
-            await self.workers.extract_article(response, url, utc_now(), self.selectors(start_url))
+            await self.workers.extract_article(
+                response, url, utc_now(), self.selectors(start_url), response.meta.get("listed")
+            )
             if isinstance(response, TextResponse)
             else ("other", None)
         )

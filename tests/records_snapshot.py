@@ -35,6 +35,8 @@ CRAWLS = [
     ("modern", "open"),
     ("mixed", "open"),
     ("mixed", "bitrix"),
+    ("reverse", "open"),
+    ("unseen", "open"),
 ]
 FETCHED_AT = "2026-01-01T00:00:00Z"
 _ORIGIN = re.compile(r"http://127\.0\.0\.1:\d+")
@@ -57,6 +59,9 @@ def saved_page_records() -> dict[str, dict]:
             listed = extract_list(body, "utf-8", url, None)
             record["article_urls"] = listed.article_urls
             record["next_url"] = listed.next_url
+            record["listed"] = {
+                link: dataclasses.asdict(fields) for link, fields in listed.listed.items()
+            }
         records[path.stem] = record
     return records
 

@@ -106,18 +106,53 @@ def test_empty_page_is_other() -> None:
     assert extract_article_page("", "https://site.kz/ru/news/x/").title is None
 
 
+RU_TEXT = "В Индерском районе прошёл семинар о профилактике конфликтов. " * 3
+KK_TEXT = (
+    "Индер ауданында жанжалдың алдын алу туралы семинар өтті. Қатысушылар тәжірибе бөлісті. " * 2
+)
+RU_WITH_KK_QUOTE = RU_TEXT * 2 + "Конкурс «Тіл – достық тірегі» собрал 24 участника. " + RU_TEXT
+EN_TEXT = "A seminar on conflict prevention was held in the Inder district. " * 3
+
+
 @pytest.mark.parametrize(
-    ("markup", "expected"),
+    ("markup", "path", "text", "expected"),
     [
-        ('<html lang="kz">', "kk"),
-        ('<html lang="ru-RU">', "ru"),
-        ('<html><head><meta property="og:locale" content="kk_KZ"></head>', "kk"),
-        ("<html>", "en"),
+        # declarations without text to check them: the most specific wins
+        ('<html lang="kz">', "/news/x/", "", "kk"),
+        ('<html lang="ru-RU">', "/news/x/", "", "ru"),
+        ('<html><head><meta property="og:locale" content="kk_KZ"></head>', "/news/x/", "", "kk"),
+        ('<html lang="ru">', "/kz/news/x/", "", "kk"),  # a header shared by every version
+        ("<html>", "/en/news/x/", "", "en"),
+        ("<html>", "/news/x/", "", None),
+        # the text contradicts a declaration: the declaration loses
+        ('<html lang="en">', "/news/x/", RU_TEXT, "ru"),  # a theme's default lang
+        ('<html lang="ru">', "/news/x/", KK_TEXT, "kk"),
+        ('<html lang="ru">', "/ru/news/x/", KK_TEXT, "kk"),  # Kazakh text under /ru/
+        ('<html lang="kk">', "/kz/news/x/", EN_TEXT, "en"),
+        ("<html>", "/news/x/", RU_TEXT, "ru"),
+        # Kazakh words quoted in a Russian text do not make it Kazakh
+        ('<html lang="kk">', "/news/x/", RU_WITH_KK_QUOTE, "ru"),
+        # Cyrillic text, unsure which: the declaration decides
+        (
+            '<html lang="kk">',
+            "/news/x/",
+            "Семинар прошёл в Талдықорған при поддержке акимата области и молодёжи. " * 2,
+            "kk",
+        ),
+        # the hreflang alternate pointing at this very page
+        (
+            '<html lang="ru"><head><link rel="alternate" hreflang="ru" href="/news/y/">'
+            '<link rel="alternate" hreflang="kk" href="https://site.kz/news/x/"></head>',
+            "/news/x/",
+            "",
+            "kk",
+        ),
     ],
 )
-def test_lang(markup: str, expected: str) -> None:
-    html = markup + "<body><h1>T</h1></body></html>"
-    assert extract_article_page(html, "https://site.kz/en/news/x/").lang == expected
+def test_lang(markup: str, path: str, text: str, expected: str | None) -> None:
+    body = f"<p>{text}</p>" if text else ""
+    html = markup + f"<body><h1>T</h1>{body}</body></html>"
+    assert extract_article_page(html, "https://site.kz" + path).lang == expected
 
 
 @pytest.mark.parametrize(

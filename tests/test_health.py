@@ -41,7 +41,10 @@ def test_unchanged_site_is_ok():
             "list pages linked 30 new articles but none was stored",
         ),
         ({"articles_failed": 10}, "10 of 40 article fetches failed"),
-        ({"with_published": 3}, "only 3 of 30 articles have a published"),
+        (
+            {"with_published": 3},
+            "only 3 of 30 articles have a date on the article page or beside its link on the list",
+        ),
         ({"with_body": 0}, "only 0 of 30 articles have a body"),
     ],
 )

@@ -3,12 +3,14 @@ focused cases for the next-page rules."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
 import pytest
 
 from crawler.extract.classify import extract_page
+from crawler.extract.fetched_page import extract_list
 from crawler.extract.list_page import ListPage, extract_list_page
 from crawler.extract.overrides import Selectors
 
@@ -30,6 +32,20 @@ def test_list_fixture(path: Path) -> None:
     assert page.next_url == expected["next_url"]
 
 
+LISTED = [p for p in LISTS if "listed" in json.loads(p.read_text(encoding="utf-8"))]
+
+
+@pytest.mark.parametrize("path", LISTED, ids=lambda p: p.stem)
+def test_what_list_items_show(path: Path) -> None:
+    """What each item shows beside its link (saved pages whose JSON says), as the crawl
+    reads it (:func:`crawler.extract.fetched_page.extract_list`)."""
+    html, expected = _load(path)
+    page = extract_list(html.encode(), "utf-8", expected["url"], None)
+    found = {url: dataclasses.asdict(fields) for url, fields in page.listed.items()}
+    wanted = {url: fields for url, fields in expected["listed"].items() if any(fields.values())}
+    assert found == wanted
+
+
 @pytest.mark.parametrize("path", LISTS, ids=lambda p: p.stem)
 def test_list_fixture_is_list(path: Path) -> None:
     html, expected = _load(path)
@@ -46,7 +62,8 @@ def test_fixture_set_is_complete() -> None:
     assert len(LISTS) >= 6
     for path in LISTS:
         _html, expected = _load(path)
-        assert set(expected) == {"url", "page_type", "article_urls", "next_url"}, path.name
+        keys = {"url", "page_type", "article_urls", "next_url"}
+        assert keys <= set(expected) <= keys | {"listed"}, path.name
 
 
 # ----------------------------------------------------------------- focused cases
@@ -119,9 +136,62 @@ def test_next_page(pager: str, url: str | None, expected: str | None) -> None:
     assert _list(pager, url or LIST_URL).next_url == expected
 
 
-def test_page_one_is_the_bare_list_url() -> None:
-    pager = '<div class="pager"><a href="?PAGEN_1=1">Пред.</a> <a href="?PAGEN_1=1">Next</a></div>'
-    assert _list(pager, LIST_URL + "?PAGEN_1=2").next_url == LIST_URL
+#: The stock ``.default`` pager with ``bDescPageNumbering``: numbers fall, "След." goes
+#: down, "Конец" is page 1 (the oldest), "Начало" the bare URL (the newest).
+def _reverse_pager(current: int, pages: int) -> str:
+    def href(n: int) -> str:
+        return "/ru/news/" if n == pages else f"/ru/news/?PAGEN_1={n}"
+
+    numbers = " ".join(
+        f"<b>{n}</b>" if n == current else f'<a href="{href(n)}">{n}</a>'
+        for n in range(min(pages, current + 2), max(0, current - 3), -1)
+    )
+    nxt = f'<a href="{href(current - 1)}">След.</a>' if current > 1 else "След."
+    prev = f'<a href="{href(current + 1)}">Пред.</a>' if current < pages else "Пред."
+    return (
+        f'<font class="text"><a href="/ru/news/">Начало</a> | {prev} | {numbers} | {nxt}'
+        f' | <a href="/ru/news/?PAGEN_1=1">Конец</a></font>'
+    )
+
+
+def _stock_reverse_pager(current: int, pages: int) -> str:
+    """The stock ``system.pagenavigation/.default`` with ``bDescPageNumbering``: the
+    links' numbers fall but their labels rise (``?PAGEN_1=4`` of 5 reads "2")."""
+
+    def href(n: int) -> str:
+        return "/ru/news/" if n == pages else f"/ru/news/?PAGEN_1={n}"
+
+    head = "Начало&nbsp;|&nbsp;Пред.&nbsp;|"
+    if current < pages:
+        head = f'<a href="/ru/news/">Начало</a> | <a href="{href(current + 1)}">Пред.</a> |'
+    numbers = " ".join(
+        f"<b>{pages - n + 1}</b>" if n == current else f'<a href="{href(n)}">{pages - n + 1}</a>'
+        for n in range(pages, 0, -1)
+    )
+    tail = "След.&nbsp;|&nbsp;Конец"
+    if current > 1:
+        tail = f'<a href="{href(current - 1)}">След.</a> | <a href="{href(1)}">Конец</a>'
+    return f'<font class="text">1 - 10 из 50<br />{head} {numbers} | {tail}</font>'
+
+
+@pytest.mark.parametrize("render", [_reverse_pager, _stock_reverse_pager])
+@pytest.mark.parametrize("with_words", [True, False])
+def test_reverse_numbering_reaches_page_one(with_words: bool, render) -> None:
+    """Newest page (bare URL) → … → ``?PAGEN_1=1``, the oldest: page 1 is not the bare URL."""
+    pages, url, walked = 3, LIST_URL, []
+    while url and len(walked) < 5:
+        walked.append(url)
+        number = pages if url == LIST_URL else int(url.rsplit("=", 1)[1])
+        pager = render(number, pages)
+        if not with_words:  # numbers only: the numbering fallback must count down
+            pager = pager.replace("След.", "").replace("Пред.", "").replace("Конец", "")
+        url = _list(pager, url).next_url
+    assert walked == [LIST_URL, LIST_URL + "?PAGEN_1=2", LIST_URL + "?PAGEN_1=1"]
+
+
+def test_newest_page_of_two_links_to_page_one() -> None:
+    """The ``inspect`` of a two-page reverse list showed ``next_url: null``."""
+    assert _list(_reverse_pager(2, 2)).next_url == LIST_URL + "?PAGEN_1=1"
 
 
 def test_article_links_override() -> None:

@@ -24,10 +24,16 @@ LIST = "https://assembly.kz/ru/news/"
         ("http://assembly.kz:80/ru/news/", "http://assembly.kz/ru/news/"),
         ("https://assembly.kz/ru/news/#top", "https://assembly.kz/ru/news/"),
         ("https://assembly.kz/ru/news/?", "https://assembly.kz/ru/news/"),
-        # page 1 is the bare list URL
-        ("https://assembly.kz/ru/news/?PAGEN_1=1", "https://assembly.kz/ru/news/"),
-        ("https://assembly.kz/ru/news/?PAGEN_2=1", "https://assembly.kz/ru/news/"),
-        ("https://assembly.kz/ru/news/?nav-news=page-1", "https://assembly.kz/ru/news/"),
+        # page 1 keeps its number: under reverse numbering it is the oldest page, not
+        # the bare URL's (newest) one
+        ("https://assembly.kz/ru/news/?PAGEN_1=1", "https://assembly.kz/ru/news/?PAGEN_1=1"),
+        ("https://assembly.kz/ru/news/?PAGEN_2=1", "https://assembly.kz/ru/news/?PAGEN_2=1"),
+        (
+            "https://assembly.kz/ru/news/?nav-news=page-1",
+            "https://assembly.kz/ru/news/?nav-news=page-1",
+        ),
+        # the paged view itself is the bare URL
+        ("https://assembly.kz/ru/news/?SHOWALL_1=0", "https://assembly.kz/ru/news/"),
         ("https://assembly.kz/ru/news/?PAGEN_1=2", "https://assembly.kz/ru/news/?PAGEN_1=2"),
         (
             "https://assembly.kz/ru/news/?nav-news=page-2",

@@ -55,6 +55,9 @@ ARTICLE_ORDER = (
     "last_seen",
     "version",
     "lastmod",
+    "published_source",
+    "views_source",
+    "category_source",
 )
 
 

@@ -5,7 +5,10 @@ Imports: the standard library, sqlite-utils, :mod:`crawler.archive.database` and
 
 Tables (documented for researchers in README.md, "Schema"):
 
-- ``articles``: one row per article, keyed by canonical ``url``; the current text.
+- ``articles``: one row per article, keyed by canonical ``url``; the current text;
+  ``published_source``, ``views_source``, ``category_source`` say whether the value
+  came from the article page (``page``) or from its list item (``list``). Columns
+  added by a newer version are added to an older archive when it is opened.
 - ``article_versions``: (``url``, ``version``) — a row whenever title or body changes,
   version 1 being the text first stored. Nothing is overwritten without a copy here.
 - ``view_counts``: (``url``, ``seen_at``, ``views``) — a row each time the crawler sees
@@ -46,7 +49,13 @@ ARTICLE_COLUMNS: dict[str, type] = {
     "last_seen": str,
     "version": int,
     "lastmod": str,
+    "published_source": str,
+    "views_source": str,
+    "category_source": str,
 }
+#: Where a field's value came from (``articles.*_source``): the article page, or the
+#: list item beside the article's link (used only when the page shows no such field).
+FIELD_SOURCES = ("page", "list")
 
 #: What went wrong with a fetch: an HTTP error status, a network error (time-out,
 #: refused connection), robots.txt forbids the URL, or the page is not an article.
@@ -75,13 +84,6 @@ CRAWL_COLUMNS_ADDED: dict[str, type] = {
 }
 
 
-def _add_missing_columns(db: sqlite_utils.Database, table: str, columns: dict) -> None:
-    known = set(db[table].columns_dict)
-    for name, kind in columns.items():
-        if name not in known:
-            db[table].add_column(name, kind)
-
-
 def ensure_schema(db: sqlite_utils.Database, path: str | Path) -> None:
     """Create the archive tables and indexes that do not exist yet in ``db`` (the
     archive at ``path``, named in errors)."""
@@ -97,6 +99,7 @@ def _create_tables(db: sqlite_utils.Database) -> None:
     db["articles"].create(
         ARTICLE_COLUMNS, pk="url", not_null=["first_seen", "last_seen"], if_not_exists=True
     )
+    _add_missing_columns(db["articles"], ARTICLE_COLUMNS)
     db["article_versions"].create(
         {"url": str, "version": int, "title": str, "body": str, "seen_at": str, "crawl_id": int},
         pk=("url", "version"),
@@ -158,7 +161,16 @@ def _create_tables(db: sqlite_utils.Database) -> None:
         pk="start_url",
         if_not_exists=True,
     )
-    _add_missing_columns(db, "crawls", CRAWL_COLUMNS_ADDED)
+    _add_missing_columns(db["crawls"], CRAWL_COLUMNS_ADDED)
     db["articles"].create_index(["published"], if_not_exists=True)
     db["articles"].create_index(["lang", "published"], if_not_exists=True)
     db["failures"].create_index(["url"], if_not_exists=True)
+
+
+def _add_missing_columns(table: sqlite_utils.db.Table, columns: dict[str, type]) -> None:
+    """Migrate an archive made by an older version: add the columns it lacks (NULL in
+    its rows: ``published_source`` and friends are unknown for what was stored before)."""
+    have = set(table.columns_dict)
+    for name, kind in columns.items():
+        if name not in have:
+            table.add_column(name, kind)

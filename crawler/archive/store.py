@@ -156,7 +156,7 @@ class ArchiveStore:
         for start in range(0, len(urls), 500):
             chunk = urls[start : start + 500]
             sql = (
-                "SELECT url, title, body, views, version, first_seen, lastmod FROM articles "
+                f"SELECT url, title, body, version, first_seen, lastmod, {_LISTED} FROM articles "
                 f"WHERE url IN ({','.join('?' * len(chunk))})"
             )
             for row in self.db.execute_returning_dicts(sql, chunk):
@@ -291,9 +291,29 @@ def _article_row(article: Article, old: dict | None, change: str) -> dict:
     row["last_seen"] = fetched_at
     if row["lastmod"] is None and old:  # fetched from a list: keep the sitemap's date
         row["lastmod"] = old["lastmod"]
+    if old:
+        _keep_listed_values(row, old)
     current = (old["version"] or 1) if old else 0
     row["version"] = current if change == "unchanged" else current + 1
     return row
+
+
+#: Fields a list item may give, with the columns that go with each.
+_LISTED_FIELDS = {
+    "published_source": ("published", "published_raw"),
+    "views_source": ("views", "views_raw"),
+    "category_source": ("category",),
+}
+_LISTED = ", ".join(c for source, cs in _LISTED_FIELDS.items() for c in (*cs, source))
+
+
+def _keep_listed_values(row: dict, old: dict) -> None:
+    """A value the list gave is kept when a later fetch finds no such field on the page
+    and came without the list's (a refresh or a retry starts from the article URL)."""
+    for source, columns in _LISTED_FIELDS.items():
+        if row[source] is None and old[source] == "list":
+            for column in (*columns, source):
+                row[column] = old[column]
 
 
 def _version_row(article: Article, version: int, crawl_id: int | None) -> dict:

@@ -13,6 +13,10 @@ Public API
 ``is_date_line(text)``
     True when the whole text is essentially a date, optionally behind a label
     (``"Дата публикации: 24.08.2022"``).
+``day_and_month(text)``
+    ``(day, month)`` of a date printed without a year (``"24 авг"``, ``"24.08"``,
+    ``"Aug 24"``), to check it against a machine-readable date; never completed into a
+    date.
 
 Fast path (one compiled regex + a month table; 2-5 µs a call)
 -------------------------------------------------------------
@@ -76,7 +80,7 @@ from crawler.extract.vocabulary import (
     alternation,
 )
 
-__all__ = ["find_date", "is_date_line", "parse_date"]
+__all__ = ["day_and_month", "find_date", "is_date_line", "parse_date"]
 
 #: Years accepted as an article date; anything else is a misreading.
 MIN_YEAR, MAX_YEAR = 1800, 2199
@@ -343,3 +347,25 @@ def is_date_line(text: str) -> bool:
         and _LABEL_RE.fullmatch(text, 0, m.start()) is not None
         and _TAIL_RE.fullmatch(text, m.end()) is not None
     )
+
+
+_DAY_MONTH_RE = re.compile(
+    r"(?<![\d.])(?P<d>\d{1,2})(?:-?го|st|nd|rd|th)?[\s/-]*(?P<m>[^\W\d_]{3,15})"
+    r"|(?<![\d.])(?P<nd>\d{1,2})[./](?P<nm>\d{1,2})(?![\d])"
+    r"|(?<![^\W\d_])(?P<em>[a-zA-Z]{3,9})\.?\s*(?P<ed>\d{1,2})(?!\d)"
+)
+
+
+def day_and_month(text: str | None) -> tuple[int, int] | None:
+    """``(day, month)`` of the first day-and-month in ``text`` (``"24 авг"`` → ``(24, 8)``),
+    None when there is none. A full date gives its day and month too."""
+    for m in _DAY_MONTH_RE.finditer(text or ""):
+        if m.group("d"):
+            day, month = int(m.group("d")), _month(m.group("m"))
+        elif m.group("nd"):
+            day, month = int(m.group("nd")), int(m.group("nm"))
+        else:
+            day, month = int(m.group("ed")), _month(m.group("em"))
+        if month and 1 <= month <= 12 and 1 <= day <= _DAYS_IN_MONTH[month]:
+            return day, month
+    return None

@@ -3,7 +3,8 @@
 The two halves are :mod:`.listing` (the list's items) and :mod:`.pager` (the next
 page); this module puts them together for one page.
 
-Imports :mod:`crawler.extract` (document, listing, pager, overrides).
+Imports :mod:`crawler.items` and :mod:`crawler.extract` (document, listing, pager,
+overrides).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from crawler.extract.document import ParsedPage
 from crawler.extract.listing import article_urls
 from crawler.extract.overrides import GENERIC, Selectors
 from crawler.extract.pager import next_page_url
+from crawler.items import ListedFields
 
 
 @dataclass
@@ -24,6 +26,9 @@ class ListPage:
     article_urls: list[str] = field(default_factory=list)
     #: Absolute URL of the next list page, None on the last page.
     next_url: str | None = None
+    #: What the list item shows beside each article link (date, counter, rubric), by
+    #: URL, for the links whose item shows any (:mod:`crawler.extract.listed`).
+    listed: dict[str, ListedFields] = field(default_factory=dict)
 
 
 def list_page_links(page: ParsedPage, selectors: Selectors = GENERIC) -> ListPage:

@@ -72,6 +72,8 @@ class ListItems:
 
     urls: list[str] = field(default_factory=list)
     elements: list[etree._Element] = field(default_factory=list)
+    #: ``url -> (item element, its title link)`` for each item's own article.
+    where: dict[str, tuple[etree._Element, etree._Element]] = field(default_factory=dict)
 
 
 @dataclass
@@ -170,7 +172,11 @@ def _find_list(page: ParsedPage, links: list[_Link]) -> ListItems:
     items = _edit_area_items(page, links) or _repeated_items(page, links)
     if len(items) < 2:
         return ListItems()
-    chosen = {_primary_url(item_links) for item_links in items.values()}
+    primary = {item: _primary_link(item_links) for item, item_links in items.items()}
+    chosen = {link.url for link in primary.values()}
+    where = {}
+    for item, link in primary.items():
+        where.setdefault(link.url, (item, link.element))
     shapes = {_url_shape(url) for url in chosen}
     container = common_ancestor(items)
     if container is not None and container.getparent() is not None:
@@ -183,7 +189,7 @@ def _find_list(page: ParsedPage, links: list[_Link]) -> ListItems:
         elif link.element not in item_of and is_descendant(link.element, container):
             if link.title_like and _url_shape(link.url) in shapes:
                 urls.append(link.url)
-    return ListItems(urls=_unique(urls), elements=list(items))
+    return ListItems(urls=_unique(urls), elements=list(items), where=where)
 
 
 def _url_shape(url: str) -> tuple[int, tuple[str, ...]]:
@@ -315,10 +321,12 @@ def _names_a_title(classes: str) -> bool:
     return bool(_TITLE_CLASS.search(classes))
 
 
-def _primary_url(links: list[_Link]) -> str:
-    """The item's own article: its title-like link, else its most frequent link."""
+def _primary_link(links: list[_Link]) -> _Link:
+    """The item's own article link: its title-like link, else one to its most frequent
+    URL."""
     for link in links:
         if link.title_like:
-            return link.url
+            return link
     counts = Counter(link.url for link in links)
-    return max(counts, key=lambda url: counts[url])  # ties: first in page order
+    best = max(counts, key=lambda url: counts[url])  # ties: first in page order
+    return next(link for link in links if link.url == best)

@@ -14,15 +14,20 @@ data-url="?PAGEN_1=2">``, ``<div data-next-page="/news/?PAGEN_1=2">``); the load
 fetches that URL, a whole page.
 Last resort, numbering: among pager links, page current+1, where the current page
 comes from the URL or the pager's highlighted number (``<b>``, ``.bx-active``,
-``.modern-page-current``, ``.active``, ``.current``). A bare list URL whose pager
-highlights a number above 1 uses reverse numbering (``bDescPageNumbering``): the next
-page is current-1. The page's own next link is always trusted over counting, so
-reverse numbering works whenever the pager has one. A link back to the current page
+``.modern-page-current``, ``.active``, ``.current``). Reverse numbering
+(``bDescPageNumbering``: the bare URL is the newest page, ``?PAGEN_1=1`` the oldest) is
+recognised by page numbers that fall in page order (``57 56 55``, in the links' URLs
+or in their texts), or by numbers shown that are not the URLs' (the stock
+``.default`` template labels ``?PAGEN_1=4`` of 5 as "2"): then the next page is
+current-1, and from the bare URL (the newest page) the highest number linked. The
+page's own next link is always trusted over counting, so reverse numbering works
+whenever the pager has one. A link back to the current page
 (or to another host) is not usable: the last page has no next. Among several links
 of one stage: outside side blocks first, then those paging on the parameter the
 current URL pages on (``?PAGEN_2=2`` → ``PAGEN_2=3``, not the ``PAGEN_1`` pager of an
 announcements block above), then the pager nearest the end of the list's items. The
-result is canonical (``?PAGEN_1=1`` becomes the bare list URL).
+result is canonical; ``?PAGEN_1=1`` stays a page of its own (the oldest one under
+reverse numbering: :func:`crawler.extract.urls.canonical_url`).
 
 Imports lxml, :mod:`crawler.extract` (document, regions, text, urls, overrides, vocabulary)
 and :mod:`.listing` (the pager nearest the list's items wins).
@@ -295,18 +300,59 @@ def _marks_current_page(element: etree._Element) -> bool:
 def _numbered_next(page: ParsedPage) -> list[_Candidate]:
     """The pager link numbered current + 1 (current - 1 for reverse numbering)."""
     numbered: dict[str, dict[int, tuple[etree._Element, str]]] = defaultdict(dict)
+    in_order: dict[str, list[int]] = defaultdict(list)
     for anchor, absolute in _pager_anchors(page):
         found = _page_number(absolute)
         if found:
             numbered[found[0]].setdefault(found[1], (anchor, absolute))
+            in_order[found[0]].append(found[1])
     if not numbered:
         return []
     own = _page_number(page.url)
     key = own[0] if own and own[0] in numbered else next(iter(numbered))
     pages = numbered[key]
-    if own and own[0] == key:
-        wanted = own[1] + 1
+    own_number = own[1] if own and own[0] == key else None
+    shown = _highlighted_number([anchor for anchor, _url in pages.values()])
+    relabelled = any(
+        found[0] == key and found[1] != int(label)
+        for anchor, url in _pager_anchors(page)
+        if (label := _link_label(anchor)).isdigit() and (found := _page_number(url))
+    )
+    reverse = (
+        relabelled
+        or (own_number is not None and shown is not None and shown != own_number)
+        or _falls(in_order[key])
+        or _falls(_pager_labels(page))
+    )
+    if own_number is not None:
+        wanted = own_number - 1 if reverse else own_number + 1
+    elif reverse:  # the bare URL is the newest page: next is the highest number linked
+        wanted = max(pages)
     else:
-        shown = _highlighted_number([anchor for anchor, _url in pages.values()])
-        wanted = shown - 1 if shown and shown > 1 else 2
+        wanted = 2
     return [pages[wanted]] if wanted in pages else []
+
+
+def _falls(numbers: list[int]) -> bool:
+    """Most steps between consecutive numbers go down."""
+    steps = [b - a for a, b in zip(numbers, numbers[1:], strict=False) if b != a]
+    return bool(steps) and sum(step < 0 for step in steps) > len(steps) / 2
+
+
+def _pager_labels(page: ParsedPage) -> list[int]:
+    """The numbers shown in the pager, in page order: link texts and the highlighted
+    current page (the newest page's link is the bare URL, numbered only by its text)."""
+    anchors = [anchor for anchor, _url in _pager_anchors(page)]
+    pager = common_ancestor(anchors)
+    if pager is None:
+        return []
+    if len(anchors) == 1 and pager.getparent() is not None:
+        pager = pager.getparent()
+    numbers = []
+    for element in pager.iter("a", "b", "strong", "span"):
+        if element.tag != "a" and not _marks_current_page(element):
+            continue
+        label = normalize_space(text_content(element))
+        if label.isdigit():
+            numbers.append(int(label))
+    return numbers

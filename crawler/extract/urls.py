@@ -3,10 +3,15 @@
 Everything here works on the URL alone (no page content):
 
 * :func:`canonical_url` is the key under which a page is stored and de-duplicated:
-  tracking parameters (:data:`TRACKING_PARAMS`, any ``utm_*``) are dropped, page 1 of a
-  paged list (``PAGEN_<n>=1``, ``nav-<x>=page-1``, ``SHOWALL_<n>=0``) becomes the bare URL,
-  then w3lib's ``canonicalize_url`` sorts the query, normalises percent-encoding and drops
-  the fragment; scheme and host are lower-cased and a default port is removed.
+  tracking parameters (:data:`TRACKING_PARAMS`, any ``utm_*``) and ``SHOWALL_<n>=0`` (the
+  paged view itself) are dropped, then w3lib's ``canonicalize_url`` sorts the query,
+  normalises percent-encoding and drops the fragment; scheme and host are lower-cased and
+  a default port is removed. ``PAGEN_<n>=1`` and ``nav-<x>=page-1`` are kept: with the
+  usual forward numbering they show the bare list URL's page, but under reverse
+  numbering (``bDescPageNumbering``) the bare URL is the *newest* page and ``PAGEN_1=1``
+  the *oldest*, so folding them together would lose a page. A forward walk never reaches
+  page 1 through a "next" link, so keeping the parameter doubles no page (the spider also
+  stops a walk at a page whose links repeat a page already walked).
 * A *section* is the directory of a start (list) URL: ``/ru/news/`` for ``/ru/news/``,
   ``/ru/news/index.php`` or ``/ru/news/?PAGEN_1=3``. Only URLs on the same host (``www.``
   ignored) under that directory belong to the crawl (:func:`in_section`).
@@ -179,14 +184,9 @@ def _is_tracking(key: str) -> bool:
     return key in TRACKING_PARAMS or key.startswith(TRACKING_PREFIXES)
 
 
-def _is_first_page(key: str, value: str) -> bool:
-    """``PAGEN_1=1``, ``nav-news=page-1`` and ``SHOWALL_1=0`` all mean "page 1"."""
-    value = value.strip().lower()
-    if _PAGEN_KEY.match(key):
-        return value == "1"
-    if _SHOWALL_KEY.match(key):
-        return value == "0"
-    return bool(_NAV_KEY.match(key)) and value == "page-1"
+def _is_paged_view(key: str, value: str) -> bool:
+    """``SHOWALL_1=0``: "not everything on one page", the paged list itself."""
+    return bool(_SHOWALL_KEY.match(key)) and value.strip() == "0"
 
 
 def _normal_netloc(scheme: str, netloc: str) -> str:
@@ -208,7 +208,7 @@ def canonical_url(url: str) -> str:
     kept = [
         raw
         for raw, key, value in _query_pairs(parts.query)
-        if not _is_tracking(key) and not _is_first_page(key, value)
+        if not _is_tracking(key) and not _is_paged_view(key, value)
     ]
     rebuilt = urlunsplit(
         (scheme, _normal_netloc(scheme, parts.netloc), parts.path or "/", "&".join(kept), "")

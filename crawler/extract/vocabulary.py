@@ -281,6 +281,30 @@ READ_ALSO_LOOSE_LABELS: tuple[str, ...] = (
     "оқыңыз",
     r"тақырыпқа\s+орай",
 )
+#: Headings of a photo gallery or of a "related news" block inside or after the text
+#: (regex fragments, any case, the whole heading): the block they open is not text.
+BLOCK_HEADINGS: tuple[str, ...] = (
+    r"фото(?:галерея|репортаж|отч[её]т)?",
+    r"галерея(?: фото(?:графий)?)?",
+    r"фотографии",
+    r"видео(?:галерея)?",
+    r"(?:photo|image|video)\s*(?:gallery|report)?",
+    r"gallery",
+    r"photos",
+    r"фотосурет(?:тер)?",
+    r"суреттер",
+    r"фотогалерея",
+    r"бейне(?:галерея)?",
+    r"(?:похожие|связанные|последние|другие|ещё|еще)\s+(?:новости|материалы|статьи|публикации)",
+    r"новости\s+по\s+теме",
+    r"(?:читайте|смотрите)\s+(?:также|тоже|ещё|еще)",
+    r"(?:related|similar|latest|more|other)\s+(?:news|articles|stories|posts)",
+    r"(?:read|see)\s+also",
+    r"you\s+may\s+also\s+like",
+    r"(?:ұқсас|басқа|соңғы)\s+(?:жаңалықтар|материалдар)",
+    r"сондай[-\s]ақ\s+оқыңыз",
+    r"тақырыпқа\s+қатысты",
+)
 #: Headings and texts of error pages served with status 200 (regex fragments, any case).
 ERROR_PAGE_TEXTS: tuple[str, ...] = (
     r"\b404\b",
@@ -299,6 +323,12 @@ ERROR_PAGE_TEXTS: tuple[str, ...] = (
 LANGUAGE_SEGMENTS: dict[str, str] = {"ru": "ru", "kz": "kk", "kk": "kk", "en": "en", "qaz": "kk"}
 #: Declared language codes that mean Kazakh (``<html lang="kz">``).
 KAZAKH_CODES: frozenset[str] = frozenset({"kz", "kaz"})
+#: Letters of the Kazakh Cyrillic alphabet that Russian does not use (lower case; ``і``
+#: also typed as a Latin ``i`` inside Cyrillic words is not counted).
+KAZAKH_LETTERS: str = "әғқңөұүһі"
+#: Languages written in Cyrillic among those the crawler knows; text in Latin letters
+#: contradicts a declaration of one of them.
+CYRILLIC_LANGUAGES: frozenset[str] = frozenset({"ru", "kk"})
 
 
 def alternation(fragments: tuple[str, ...]) -> str:

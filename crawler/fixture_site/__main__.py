@@ -1,6 +1,6 @@
 """``python -m crawler.fixture_site``: serve the fixture site until Ctrl-C.
 
-Imports :mod:`.site`, :mod:`.templates`.
+Imports :mod:`.site`, :mod:`.families`.
 """
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ from __future__ import annotations
 import argparse
 import threading
 
+from .families import LAYOUTS
 from .site import FixtureSite
-from .templates import LAYOUTS
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:

@@ -10,6 +10,8 @@ are left out; order: ru, kk, en, each newest first):
   ``YYYY-MM-DD``, or ``YYYY-MM-DDTHH:MM`` when the text shows a time, None when the text
   is not a date. Relative dates (``Сегодня, 10:15`` / ``Вчера, 18:40``, two Russian
   articles) resolve against ``date.today()`` at the time of the call.
+  Where the article page shows no date (``listdated``), the list's date is stored; a
+  list text that is no date gives nothing (``published_raw`` None too).
 * ``views_raw``: the whitespace-normalised text of the counter element (Python
   ``" ".join(text.split())``, so a no-break space reads as a space), icons contribute
   nothing, a label in the same element or text line stays: custom ``"409"`` /
@@ -56,7 +58,11 @@ def record(story: Story, family: Family, base: str, today: date) -> dict:
         "lang": story.lang,
         "title": story.title,
         "published": shown.iso,
-        "published_raw": " ".join(shown.text.split()),
+        "published_raw": (
+            " ".join(shown.text.split())
+            if shown.iso or family.dates_on_article
+            else None  # the list's "date to be confirmed" is no date: nothing is kept
+        ),
         "views": story.views,
         "views_raw": formats.views_raw(story.views, family.views_prefix(story.lang)),
         "body": "\n\n".join(story.paragraphs),

@@ -23,10 +23,10 @@ def page_count(total: int) -> int:
 
 
 def list_page(ctx: Ctx, family: Family, section: str, requested: int) -> str:
-    """Page ``requested`` of a section list; past the end, the last page (as Bitrix does)."""
+    """Page number ``requested`` of a section list (:meth:`Family.position`)."""
     stories = ctx.snap.news[ctx.lang] if section == "news" else ctx.snap.other[ctx.lang]
     pages = page_count(len(stories))
-    n = min(requested, pages)
+    n = family.position(requested, pages)
     path = section_path(ctx.lang, section)
     shown = stories[(n - 1) * PER_PAGE : n * PER_PAGE]
     pager = family.pager(ctx.lang, Pager(path, n, pages, len(stories), PER_PAGE))

@@ -1,7 +1,7 @@
 """HTTP serving: routing, the server-side faults (503s, redirects, windows-1251) and the
 request log. Faults are described in :mod:`crawler.fixture_site.faults`.
 
-Imports :mod:`.faults`, :mod:`.feeds`, :mod:`.pages`, :mod:`.content`,
+Imports :mod:`.faults`, :mod:`.feeds`, :mod:`.pages`, :mod:`.content`, :mod:`.families`,
 :mod:`.templates`, :mod:`.words`.
 """
 
@@ -17,7 +17,8 @@ from urllib.parse import parse_qs, urlsplit
 
 from . import faults, feeds, pages
 from .content import Archive, Snapshot, Story, section_path, slugify
-from .templates import FAMILIES, LAYOUTS, Ctx, Family
+from .families import FAMILIES, LAYOUTS
+from .templates import Ctx, Family
 from .words import CATEGORIES, LANG_PATH, OTHER_DIR
 
 HTML = "text/html; charset=UTF-8"
@@ -209,7 +210,7 @@ class App:
 
     def list_page(self, ctx: Ctx, family: Family, section: str, page: int) -> Response:
         if section == "news" and ctx.lang == faults.LIST_FAILURE_LANG:
-            shown = min(page, pages.page_count(len(self.snap.news[ctx.lang])))
+            shown = family.position(page, pages.page_count(len(self.snap.news[ctx.lang])))
             if shown == faults.LIST_FAILURE_PAGE and self.fail(
                 ("list", shown), faults.LIST_FAILURES
             ):

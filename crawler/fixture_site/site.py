@@ -19,8 +19,9 @@ from .words import LANG_PATH, LANGS
 class FixtureSite:
     """A generated Bitrix-family news archive on ``http://127.0.0.1:<port>``.
 
-    ``layout``: ``default``, ``custom``, ``modern`` or ``mixed`` (ru custom, kk default,
-    en modern). ``robots``: ``open`` or ``bitrix``. ``phase``: 1 or 2 (see :meth:`set_phase`).
+    ``layout``: ``default``, ``custom``, ``modern``, ``mixed`` (ru custom, kk default,
+    en modern), ``reverse`` or ``unseen`` (see :data:`.families.LAYOUTS`). ``robots``:
+    ``open`` or ``bitrix``. ``phase``: 1 or 2 (see :meth:`set_phase`).
     """
 
     def __init__(

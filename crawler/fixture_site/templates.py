@@ -67,6 +67,8 @@ class Family(ABC):
     template = ""
     date_style = ""
     shows_category = True
+    #: The article page shows the date (False: only the list does, beside the link).
+    dates_on_article = True
 
     # --- values as the page shows them ---------------------------------------------
 
@@ -88,6 +90,11 @@ class Family(ABC):
     def page_href(self, path: str, n: int) -> str:
         """The link to page ``n`` of the list at ``path``."""
         return path if n == 1 else f"{path}?PAGEN_1={n}"
+
+    def position(self, requested: int, pages: int) -> int:
+        """Which list page (1 = the newest items) page number ``requested`` shows, of
+        ``pages``: past the end, the last one (as Bitrix does)."""
+        return min(requested, pages)
 
     # --- what each family renders ----------------------------------------------------
 
@@ -754,14 +761,3 @@ itemtype="http://schema.org/BreadcrumbList">{crumbs}<div style="clear:both"></di
             else:
                 out.append(f"<p>{html}</p>\n")
         return "".join(out)
-
-
-FAMILIES: dict[str, Family] = {f.name: f for f in (DefaultFamily(), CustomFamily(), ModernFamily())}
-
-#: Which family each language uses, per ``layout``.
-LAYOUTS = {
-    "default": {"ru": "default", "kk": "default", "en": "default"},
-    "custom": {"ru": "custom", "kk": "custom", "en": "custom"},
-    "modern": {"ru": "modern", "kk": "modern", "en": "modern"},
-    "mixed": {"ru": "custom", "kk": "default", "en": "modern"},
-}

@@ -10,21 +10,28 @@ as a paragraph), and bare text between ``<br>``s adds to its own element. Among 
 best blocks, the first that is neither mostly link text nor a *teaser list* wins; a
 teaser list (3+ links with title-length text to different pages, 25%+ link text: "more
 news" cards, the items of a list page) and everything inside it are passed over, and a
-winner holding one is read without it. A block just before the winner with 40+
+winner holding one is read without it; a block that is a teaser list only because the
+text holds one ("Читайте также" and three titles after it: 200+ characters of its own
+besides) is the text, read without the list. A block just before the winner with 40+
 characters of text, no links and no headings (a lead) is merged in.
 
 Inside the body, furniture, the title, headings repeating the title, ``<h1>``, the date
 / counter / category lines, tag and property lists and the back link
 (:data:`~crawler.extract.vocabulary.BACK_LINKS`) are left out, and leading or trailing
-paragraphs that hold only those values or their labels are dropped. Links to other
-articles pasted into the text go too: a short paragraph opening with a "read also"
-label (:data:`~crawler.extract.vocabulary.READ_ALSO_LABELS`; looser labels such as "По
-теме" only alone or before a colon), and a label standing alone with only short lines
-(the linked titles) after it ends the text. Paragraphs are separated by one blank line
+paragraphs that hold only those values or their labels are dropped. Blocks that are
+not text go wherever they sit: a paragraph that is (almost) all link text (an
+order-a-call or subscribe line, previous/next links), a paragraph repeating the title
+of another article the page links to, and a gallery or "related news" heading
+(:data:`~crawler.extract.vocabulary.BLOCK_HEADINGS`) with what follows it up to the
+next substantial paragraph. Links to other articles pasted into the text go too: a
+short paragraph opening with a "read also" label
+(:data:`~crawler.extract.vocabulary.READ_ALSO_LABELS`; looser labels such as "По теме"
+only alone or before a colon), and a label standing alone with only short lines (the
+linked titles) after it ends the text. Paragraphs are separated by one blank line
 (:func:`crawler.extract.text.block_text`).
 
-Imports lxml, :mod:`crawler.extract` (document, regions, text, vocabulary) and
-:mod:`.common`.
+Imports lxml, :mod:`crawler.extract` (document, regions, text, vocabulary),
+:mod:`.common` and :mod:`.inserts` (blocks inside the text that are not text).
 """
 
 from __future__ import annotations
@@ -50,6 +57,7 @@ from crawler.extract.article.common import (
     own_text_length,
     text_length,
 )
+from crawler.extract.article.inserts import block_after, drop_link_paragraphs, opens_other_block
 from crawler.extract.document import ParsedPage, is_inside
 from crawler.extract.overrides import Selectors
 from crawler.extract.regions import BOILERPLATE
@@ -80,6 +88,9 @@ _READ_ALSO = re.compile(
 )
 _READ_ALSO_LINE = 200
 _READ_ALSO_ITEMS = 8
+#: Blocks that may hold a list of teasers inside the text.
+_LIST_BLOCKS = ("ul", "ol", "div", "section", "aside", "nav", "table")
+_TEXT_AROUND = 200
 
 
 @dataclass
@@ -145,12 +156,34 @@ def _densest_block(page: ParsedPage) -> Body | None:
         if any(is_inside(element, teaser) for teaser in teasers):
             continue
         if is_teaser_list(element, teasers):
-            teasers.append(element)
-        elif link_density(element, teasers) <= 0.5:
+            inner = _teasers_within(element)
+            if not _text_around(element, inner):
+                teasers.append(element)
+                continue
+            teasers.extend(inner)  # the text, holding a "read also" list: read without it
+        if link_density(element, teasers) <= 0.5:
             body = _with_lead(page, element)
             body.skip.update(t for t in teasers if is_inside(t, body.elements[0]))
             return body
     return Body([ranked[0]]) if ranked else None
+
+
+def _teasers_within(element: etree._Element) -> list[etree._Element]:
+    """The outermost teaser lists inside ``element`` (a "read also" list in the text)."""
+    found: list[etree._Element] = []
+    for inner in element.iterdescendants(*_LIST_BLOCKS):
+        if not any(is_inside(inner, known) for known in found) and is_teaser_list(inner, []):
+            found.append(inner)
+    return found
+
+
+def _text_around(element: etree._Element, inner: list[etree._Element]) -> bool:
+    """``element`` holds text of its own besides the teaser lists ``inner``: 200+
+    characters, at most half of them link text."""
+    if not inner:
+        return False
+    rest = text_length(element) - sum(text_length(block) for block in inner)
+    return rest >= _TEXT_AROUND and link_density(element, inner) <= 0.5
 
 
 def _with_lead(page: ParsedPage, best: etree._Element) -> Body:
@@ -208,7 +241,7 @@ def body_text(
         return "\n\n".join(text for text in texts if text)
     root = body.elements[0]
     skip = set(body.skip) | _body_skips(page, root, teasers, fields)
-    kept = paragraphs(root, skip, body.stop_at)
+    kept = drop_link_paragraphs(page, root, paragraphs(root, skip, body.stop_at))
     values = [found.text for found in fields if found]
     return "\n\n".join(_drop_read_also(_trim_meta_paragraphs(kept, values)))
 
@@ -229,6 +262,8 @@ def _body_skips(
     for element in root.iter(etree.Element):
         if flags.get(element, 0) & ~base & BOILERPLATE or element.tag == "h1":
             skip.add(element)
+        elif opens_other_block(element):
+            skip.update(block_after(element))
         elif (
             element.tag in HEADINGS and title_text and inline_text(element).casefold() == title_text
         ):

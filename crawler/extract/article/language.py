@@ -1,31 +1,115 @@
-"""The article's language.
+"""The article's language, from the evidence together.
 
-``<html lang>`` (``ru-RU`` → ``ru``, ``kz`` → ``kk``), then ``og:locale``, then the
-first path segment of the URL (``/ru/``, ``/kz/``, ``/kk/``, ``/en/``:
-:data:`~crawler.extract.vocabulary.LANGUAGE_SEGMENTS`).
+Templates hard-code ``<html lang>`` (one header for every language version, a theme's
+default ``en`` left on a Russian site), so no single attribute decides. The evidence:
 
-Imports :mod:`crawler.extract.document` and :mod:`~crawler.extract.vocabulary`.
+* the text itself (title and body): Cyrillic or Latin letters, and the letters of the
+  Kazakh alphabet that Russian lacks (``ә ғ қ ң ө ұ ү һ і``:
+  :data:`~crawler.extract.vocabulary.KAZAKH_LETTERS`): Cyrillic text where 15 % of the
+  words or more hold one of them is Kazakh (about half of Kazakh words do); under 6 %
+  it is Russian (Kazakh names and quoted titles in a Russian text stay under that);
+  Cyrillic text is never ``en``, Latin text never ``ru``/``kk``;
+* declarations, most specific first: the ``hreflang`` alternate that points at the
+  page itself, the URL's first path segment (``/ru/``, ``/kz/``, ``/en/``:
+  :data:`~crawler.extract.vocabulary.LANGUAGE_SEGMENTS`), ``og:locale``, ``<html lang>``
+  (``ru-RU`` → ``ru``, ``kz`` → ``kk``).
+
+The first declaration the text does not contradict wins; when the text contradicts them
+all (or none is made), the text decides on its own (Kazakh, Russian, or ``en`` for
+Latin letters); with too little text (under 40 letters) the first declaration wins.
+
+Imports :mod:`crawler.extract.document`, :mod:`~crawler.extract.urls` and
+:mod:`~crawler.extract.vocabulary`.
 """
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 from crawler.extract.document import ParsedPage
-from crawler.extract.vocabulary import KAZAKH_CODES, LANGUAGE_SEGMENTS
+from crawler.extract.urls import canonical_url
+from crawler.extract.vocabulary import (
+    CYRILLIC_LANGUAGES,
+    KAZAKH_CODES,
+    KAZAKH_LETTERS,
+    LANGUAGE_SEGMENTS,
+)
 
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_LATIN = re.compile(r"[A-Za-z]")
+_CYRILLIC_WORD = re.compile(r"[\u0400-\u04ff]{2,}")
+_KAZAKH_WORD = re.compile(
+    rf"[\u0400-\u04ff]*[{KAZAKH_LETTERS}{KAZAKH_LETTERS.upper()}][\u0400-\u04ff]*"
+)
+#: Fewer letters than this say nothing about the language.
+_MIN_LETTERS = 40
+#: Shares of Cyrillic words holding a Kazakh letter: Kazakh from, Russian below.
+_KAZAKH_SHARE, _RUSSIAN_SHARE = 0.15, 0.06
 
 
-def find_lang(page: ParsedPage) -> str | None:
-    """ISO 639-1 code of the page's language, or None."""
-    html_lang = page.root.get("lang") or page.root.get(_XML_LANG)
-    for raw in (html_lang, page.meta("og:locale")):
-        code = language_code(raw)
-        if code:
+def find_lang(page: ParsedPage, text: str = "") -> str | None:
+    """ISO 639-1 code of the page's language, or None (see the module docstring).
+    ``text``: the article's own text (title and body)."""
+    script = text_evidence(text)
+    declared = [code for code in _declarations(page) if code]
+    for code in declared:
+        if script is None or _agrees(code, script):
             return code
+    if script in ("kk", "ru"):
+        return script
+    if script == "latin":
+        return "en"
+    return declared[0] if declared else None
+
+
+def text_evidence(text: str) -> str | None:
+    """What the letters of ``text`` say: ``kk``, ``ru``, ``cyrillic`` (one of the two,
+    unsure), ``latin``, or None (too few letters)."""
+    cyrillic = len(_CYRILLIC.findall(text))
+    latin = len(_LATIN.findall(text))
+    if cyrillic + latin < _MIN_LETTERS:
+        return None
+    if latin > cyrillic:
+        return "latin"
+    words = len(_CYRILLIC_WORD.findall(text))
+    share = len(_KAZAKH_WORD.findall(text)) / max(words, 1)
+    if share >= _KAZAKH_SHARE:
+        return "kk"
+    return "ru" if share < _RUSSIAN_SHARE else "cyrillic"
+
+
+def _agrees(code: str, script: str) -> bool:
+    if script == "latin":
+        return code not in CYRILLIC_LANGUAGES
+    if script == "cyrillic":
+        return code in CYRILLIC_LANGUAGES
+    return code == script
+
+
+def _declarations(page: ParsedPage) -> list[str | None]:
+    """The page's own claims, most specific first."""
     segments = [s for s in urlsplit(page.url).path.split("/") if s]
-    return LANGUAGE_SEGMENTS.get(segments[0].lower()) if segments else None
+    return [
+        _hreflang_of_page(page),
+        LANGUAGE_SEGMENTS.get(segments[0].lower()) if segments else None,
+        language_code(page.meta("og:locale")),
+        language_code(page.root.get("lang") or page.root.get(_XML_LANG)),
+    ]
+
+
+def _hreflang_of_page(page: ParsedPage) -> str | None:
+    """The language of the ``<link rel="alternate" hreflang>`` that points at this page."""
+    own = canonical_url(page.url)
+    for link in page.root.iter("link"):
+        hreflang = link.get("hreflang")
+        if not hreflang or "alternate" not in (link.get("rel") or "").lower():
+            continue
+        href = page.absolute(link.get("href"))
+        if href and canonical_url(href) == own:
+            return language_code(hreflang)
+    return None
 
 
 def language_code(raw: str | None) -> str | None:

@@ -13,7 +13,11 @@ of other articles' cards lose to the article's own.
   label around it; a dated element whose format ``find_date`` does not know is kept
   whole when it is short and holds a year. Last resort: the short text of a
   date-classed element without any date ("Дата уточняется", "2 часа назад"), so the
-  archive shows what the page showed.
+  archive shows what the page showed. Machine-readable dates are evidence too, never
+  trusted over a visible date: when the page shows no whole date, a ``<time
+  datetime>``, ``article:published_time``, ``itemprop=datePublished`` or JSON-LD
+  ``datePublished`` whose day and month agree with what is shown ("24 авг") gives the
+  date, its value kept as the raw text.
 * views: elements with a class word containing "view" (not preview/review), ending in
   count/counter, or show/shows/hits/stat/eye/prosmotr... (``span.views``,
   ``div.newsViews``, ``show_counter``), numbers right after an eye icon (``fa-eye``,
@@ -39,6 +43,7 @@ the same short texts and compete for them, so their rules stay together.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -60,7 +65,7 @@ from crawler.extract.article.common import (
     position,
     similar,
 )
-from crawler.extract.dates import find_date
+from crawler.extract.dates import day_and_month, find_date, is_date_line, parse_date
 from crawler.extract.document import ParsedPage
 from crawler.extract.overrides import Selectors
 from crawler.extract.regions import SOCIAL
@@ -148,13 +153,19 @@ def find_meta(
     anchor: etree._Element | None,
     teasers: list[etree._Element],
     title: Found | None,
+    list_item: bool = False,
 ) -> Meta:
-    """Date, views and category from the candidates in ``scope``, nearest ``anchor``."""
+    """Date, views and category from the candidates in ``scope``, nearest ``anchor``.
+
+    ``list_item``: ``scope`` is one item of a list page and ``anchor`` its title link
+    (:mod:`crawler.extract.listed`): a date in running text (a title, a teaser) does not
+    count, only a text that is a date line, and the page's breadcrumbs name no category.
+    """
     found = _Candidates()
     _collect_classed(page, scope, found)
     _collect_marked(page, scope, found)
     _collect_icons(page, scope, found)
-    _collect_texts(page, scope, found)
+    _collect_texts(page, scope, found, date_lines_only=list_item)
 
     def nearest(candidates: list[Found]) -> Found | None:
         """The candidate nearest the title (or the body start) in page order; those inside
@@ -171,12 +182,14 @@ def find_meta(
         or nearest(found.text_dates)
         or nearest(found.undated)
     )
+    if not list_item and not (date and date.overridden):
+        date = _with_machine_date(page, scope, date)
     views = override_text(page, selectors.views) or nearest(found.views)
     title_text = title.text if title else None
     category = (
         override_text(page, selectors.category)
         or nearest([c for c in found.categories if c.text != title_text])
-        or _breadcrumb_category(page, title)
+        or (None if list_item else _breadcrumb_category(page, title))
     )
     return Meta(date, views, category)
 
@@ -230,13 +243,15 @@ def _collect_icons(page: ParsedPage, scope: etree._Element, found: _Candidates) 
             found.views.append(counter)
 
 
-def _collect_texts(page: ParsedPage, scope: etree._Element, found: _Candidates) -> None:
+def _collect_texts(
+    page: ParsedPage, scope: etree._Element, found: _Candidates, date_lines_only: bool = False
+) -> None:
     """Short text nodes with digits: dates and labelled counters ("Просмотров: 409")."""
     for text, container in _digit_texts(page, scope):
         line = normalize_space(text)
         if not line or len(line) > SHORT_TEXT:
             continue
-        date = find_date(line)
+        date = find_date(line) if not date_lines_only or is_date_line(line) else None
         if date:
             found.text_dates.append(Found(date, container))
         if not (_LABELLED_VIEWS.search(line) or (not date and _COUNTER_TEXT.match(line))):
@@ -275,6 +290,63 @@ def _override_date(page: ParsedPage, selectors: Selectors) -> Found | None:
     found = override_text(page, selectors.date)
     if found:
         found.text = find_date(found.text) or found.text
+    return found
+
+
+def _with_machine_date(
+    page: ParsedPage, scope: etree._Element, shown: Found | None
+) -> Found | None:
+    """The visible date when it is a whole date; else a machine-readable one that does
+    not contradict it (a ``<time datetime>`` in scope, ``article:published_time``,
+    ``itemprop=datePublished``, JSON-LD ``datePublished``): its value is the raw text."""
+    if shown and parse_date(shown.text):
+        return shown
+    day_month = day_and_month(shown.text) if shown else None
+    for raw, element in _machine_dates(page, scope):
+        iso = parse_date(raw)
+        if iso and (day_month is None or day_month == (int(iso[8:10]), int(iso[5:7]))):
+            return Found(raw, element)
+    return shown
+
+
+def _machine_dates(
+    page: ParsedPage, scope: etree._Element
+) -> Iterator[tuple[str, etree._Element | None]]:
+    """Machine-readable publication dates of the page, the article's own first."""
+    for element in scope.iter("time"):
+        if element.get("datetime") and not is_furniture(page, element):
+            yield normalize_space(element.get("datetime")), element
+    for name in ("article:published_time", "datePublished", "pubdate", "date"):
+        value = page.meta(name)
+        if value:
+            yield value, None
+    for element in page.itemprops.get("datePublished", []):
+        value = element.get("content") or element.get("datetime")
+        if value:
+            yield normalize_space(value), element
+    for script in page.root.iter("script"):
+        if (script.get("type") or "").strip().lower() == "application/ld+json" and script.text:
+            for value in _json_ld_dates(script.text):
+                yield value, None
+
+
+def _json_ld_dates(text: str) -> list[str]:
+    """``datePublished`` values in a JSON-LD block, read tolerantly (bad JSON: none)."""
+    try:
+        data = json.loads(text.strip().rstrip(";"))
+    except ValueError:
+        return []
+    found: list[str] = []
+    stack = [data]
+    while stack and len(found) < 5:
+        node = stack.pop()
+        if isinstance(node, dict):
+            value = node.get("datePublished")
+            if isinstance(value, str) and value.strip():
+                found.append(value.strip())
+            stack.extend(v for v in node.values() if isinstance(v, dict | list))
+        elif isinstance(node, list):
+            stack.extend(v for v in reversed(node) if isinstance(v, dict | list))
     return found
 
 

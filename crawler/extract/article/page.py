@@ -112,7 +112,9 @@ class ArticlePage:
 
     @functools.cached_property
     def lang(self) -> str | None:
-        return find_lang(self.page)
+        """From the URL, ``hreflang``, ``og:locale``, ``<html lang>`` and the text."""
+        title = self.title.text if self.title else ""
+        return find_lang(self.page, f"{title}\n{self.body_text}")
 
     def fields(self) -> ArticleFields:
         """The extracted raw :class:`~crawler.items.ArticleFields`."""
