@@ -74,7 +74,12 @@ CHARTS = (
         {
             "mark": {"type": "line", "point": True, "tooltip": True},
             "encoding": {
-                "x": {"field": "seen_at", "type": "temporal", "title": "seen at (UTC)"},
+                "x": {
+                    "field": "seen_at",
+                    "type": "temporal",
+                    "title": "seen at (UTC)",
+                    "axis": {"format": "%Y-%m-%d %H:%M", "labelAngle": -30},
+                },
                 "y": {"field": "views", "type": "quantitative", "title": "views"},
             },
         },
@@ -94,7 +99,12 @@ CHARTS = (
             ],
             "mark": {"type": "line", "point": True, "tooltip": True},
             "encoding": {
-                "x": {"field": "id", "type": "ordinal", "title": "crawl"},
+                "x": {
+                    "field": "id",
+                    "type": "ordinal",
+                    "title": "crawl",
+                    "axis": {"labelAngle": 0},
+                },
                 "y": {"field": "articles", "type": "quantitative", "title": "articles"},
                 "color": {
                     "field": "counter",
