@@ -327,9 +327,10 @@ def _progress(total: int):
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(archive_export.FORMATS),
+    type=click.Choice([*archive_export.FORMATS, "xlsx"]),
     required=True,
-    help="csv (RFC 4180, UTF-8, header row) or jsonl (one JSON object a line).",
+    help="csv (RFC 4180, UTF-8, header row), jsonl (one JSON object a line) or xlsx "
+    "(an Excel workbook: typed cells, text kept exactly).",
 )
 @click.option(
     "--output",
@@ -347,14 +348,21 @@ def _progress(total: int):
     "tab or CR prefixed with ' so they are not run as formulas.",
 )
 @click.option(
+    "--delimiter",
+    default=",",
+    show_default=True,
+    metavar="CHAR",
+    help="CSV field separator: ';' for Excel in a Russian or Kazakh locale, '\\t' for a tab.",
+)
+@click.option(
     "--history",
     type=click.Choice(["versions", "views"]),
     default=None,
     help="Export article_versions (every stored title/body) or view_counts "
     "(the series of view counts) instead of the articles.",
 )
-def export(db_path, fmt, output, lang, since, until, excel, history):
-    """Export the archive as CSV or JSON Lines, one row per article.
+def export(db_path, fmt, output, lang, since, until, excel, delimiter, history):
+    """Export the archive as CSV, JSON Lines or an Excel workbook, one row per article.
 
     Columns: url, lang, published, published_raw, title, category, views, views_raw,
     body, image_urls, first_seen, last_seen, version, lastmod. The file is written
@@ -364,6 +372,12 @@ def export(db_path, fmt, output, lang, since, until, excel, history):
     """
     if excel and fmt != "csv":
         raise Failed("--excel applies to --format csv only", EXIT_USAGE)
+    if delimiter != "," and fmt != "csv":
+        raise Failed("--delimiter applies to --format csv only", EXIT_USAGE)
+    try:
+        delimiter = archive_export.check_delimiter(delimiter)
+    except archive_export.ExportError as exc:
+        raise Failed(str(exc), EXIT_USAGE) from None
     db = open_archive(db_path)
     check_lang(db, lang)
     name = history or "articles"
@@ -380,11 +394,15 @@ def export(db_path, fmt, output, lang, since, until, excel, history):
         filters=filters,
         excel=excel,
         progress=progress,
+        delimiter=delimiter,
     )
     target = None
     try:
         target = archive_export.export_target(output, name, fmt, lang)
-        rows = archive_export.export_to(target, write, bom=excel)
+        if fmt == "xlsx":
+            rows = export_workbook(target, db, dataset, filters, progress)
+        else:
+            rows = archive_export.export_to(target, write, bom=excel)
     except archive_export.ExportError as exc:
         raise Failed(str(exc), EXIT_USAGE) from None
     except sqlite3.Error as exc:
@@ -397,6 +415,16 @@ def export(db_path, fmt, output, lang, since, until, excel, history):
     click.echo(f"exported {rows} rows of {name}", err=True)
     if target is not None:
         click.echo(str(target))
+
+
+def export_workbook(target, db, dataset, filters, progress) -> int:
+    """``export --format xlsx``: the workbook, its warnings on standard error."""
+    from crawler.archive import xlsx
+
+    result = xlsx.export_xlsx(target, db, dataset, filters, progress)
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    return result.rows
 
 
 @main.command(cls=OneLineErrors)
