@@ -96,8 +96,9 @@ def compare(db: Path, log=print) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         for writer in WRITERS:
             out = Path(tmp) / f"{writer}.xlsx"
-            child = children.python("-m", "bench.xlsx_writers", str(db), "--writer", writer,
-                                    str(out))
+            child = children.python(
+                "-m", "bench.xlsx_writers", str(db), "--writer", writer, str(out)
+            )
             if child.returncode != 0:
                 results[writer] = {"error": child.stderr[-500:]}
                 log(f"  {writer}: failed: {child.stderr[-300:]}")
@@ -107,8 +108,10 @@ def compare(db: Path, log=print) -> dict:
                 "peak_rss_mb": child.peak_rss_mb,
                 "mb": out.stat().st_size / 1e6,
             }
-            log(f"  {writer:10}: {child.wall_s:6.1f} s, peak RSS {child.peak_rss_mb:6.1f} MB, "
-                f"{results[writer]['mb']:,.0f} MB written")
+            log(
+                f"  {writer:10}: {child.wall_s:6.1f} s, peak RSS {child.peak_rss_mb:6.1f} MB, "
+                f"{results[writer]['mb']:,.0f} MB written"
+            )
     return results
 
 

@@ -221,7 +221,8 @@ def demo(db_path, layout, robots):
     click.echo(
         f"next: news-archive stats --db {db_path}\n"
         f"      news-archive search медиация --db {db_path}\n"
-        f"      news-archive export --format csv --excel --db {db_path}"
+        f"      news-archive export --format xlsx --db {db_path}\n"
+        f"      news-archive serve --db {db_path} --open"
     )
     finish(stats, db_path)
 
