@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -143,3 +144,43 @@ def test_serve_refuses_a_missing_archive_in_one_line(tmp_path):
 )
 def test_loopback_hosts(host, loopback):
     assert is_loopback(host) is loopback
+
+
+def test_served_archive_is_read_only_and_live(archive_path):
+    """``serve``'s Datasette refuses writes and sees rows stored after it started (a
+    crawl beside it), unlike ``--immutable``."""
+    from crawler.serve.server import make_datasette
+
+    async def scenario():
+        ds = make_datasette(archive_path)
+        await ds.invoke_startup()
+        count = "/archive.json?sql=select+count(*)+as+n+from+articles&_shape=array"
+        before = (await ds.client.get(count)).json()[0]["n"]
+        refused = await ds.client.get("/archive.json?sql=delete+from+articles")
+        with pytest.raises(sqlite3.OperationalError, match="readonly"):  # below Datasette too
+            await ds.get_database("archive").execute_fn(
+                lambda conn: conn.execute("DELETE FROM articles")
+            )
+        sqlite_utils.Database(archive_path)["articles"].insert(
+            {"url": "https://x/new/", "first_seen": "t", "last_seen": "t"}
+        )
+        after = (await ds.client.get(count)).json()[0]["n"]
+        return before, refused, after
+
+    before, refused, after = asyncio.run(scenario())
+    assert refused.status_code == 400
+    assert after == before + 1 == 5
+
+
+def test_serve_declares_missing_foreign_keys_once(archive_path):
+    from crawler.archive.schema import FOREIGN_KEYS, missing_foreign_keys
+    from crawler.serve.server import prepare_archive
+
+    db = sqlite_utils.Database(archive_path)
+    db["view_counts"].transform(drop_foreign_keys=[c for c, _, _ in FOREIGN_KEYS["view_counts"]])
+    said: list[str] = []
+    prepare_archive(archive_path, said.append)
+    assert missing_foreign_keys(sqlite_utils.Database(archive_path)) == {}
+    assert said == ["declaring foreign keys in the archive (once)..."]
+    prepare_archive(archive_path, said.append)
+    assert len(said) == 1
