@@ -19,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from crawler import crawl_lock
-from crawler.archive.database import StorageError, open_archive
+from crawler.archive.database import open_archive
 from crawler.archive.schema import add_missing_foreign_keys, missing_foreign_keys
 
 DEFAULT_HOST = "127.0.0.1"
@@ -95,7 +95,6 @@ def serve(datasette, sock: socket.socket) -> None:
 __all__ = [
     "DEFAULT_HOST",
     "DEFAULT_PORT",
-    "StorageError",
     "bind",
     "is_loopback",
     "make_datasette",
