@@ -144,13 +144,14 @@ def build(path: Path, archive: Archive, count: int, log=print) -> dict:
 
 
 def export_figures(db: Path, outdir: Path, log=print) -> dict:
-    """``news-archive export`` to CSV and JSON Lines (subprocesses), and the sqlite3 tool."""
+    """``news-archive export`` to CSV, JSON Lines and xlsx (subprocesses), and the sqlite3
+    tool."""
     try:
         import crawler.archive.export  # noqa: F401
     except ImportError as exc:
         return {"skipped": f"export not available: {exc}"}
     result = {}
-    for fmt in ("csv", "jsonl"):
+    for fmt in ("csv", "jsonl", "xlsx"):
         out = outdir / f"export.{fmt}"
         child = children.python(
             "-m", "crawler", "export", "--db", str(db), "--format", fmt, "-o", str(out)

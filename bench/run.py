@@ -45,6 +45,7 @@ TARGETS = {
     "incremental: wall incl. start-up": (("incremental", "wall_s"), "<", 3.0, "s"),
     "export CSV: seconds": (("export", "csv", "wall_s"), "<=", 5.0, "s"),
     "export CSV: peak RSS": (("export", "csv", "peak_rss_mb"), "<=", 100, "MB"),
+    "export xlsx: peak RSS": (("export", "xlsx", "peak_rss_mb"), "<=", 100, "MB"),
     "search: median latency": (("search", "median_ms"), "<=", 20.0, "ms"),
     "crawl: peak RSS": (("crawl", "full_peak_rss_mb"), "<=", 250, "MB"),
     "reparse: pages/s": (("reparse", "pages_per_s"), ">=", 600, "/s"),

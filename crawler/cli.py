@@ -10,7 +10,7 @@ Imports click, sqlite_utils; :mod:`crawler.archive`, :mod:`crawler.archive.datab
 :mod:`crawler.archive.filters`, :mod:`crawler.crawl_runner`,
 :mod:`crawler.fixture_site`, :mod:`crawler.health`.
 
-Over 400 lines: the option declarations and help texts of eight commands; the
+Over 400 lines: the option declarations and help texts of nine commands; the
 logic they call lives elsewhere.
 """
 
@@ -244,7 +244,8 @@ def demo(db_path, layout, robots):
         f"raw captures (pages and their images): {capture_dir(db_path)}/\n"
         f"next: news-archive stats --db {db_path}\n"
         f"      news-archive search медиация --db {db_path}\n"
-        f"      news-archive export --format csv --excel --db {db_path}\n"
+        f"      news-archive export --format xlsx --db {db_path}\n"
+        f"      news-archive serve --db {db_path} --open\n"
         f"      news-archive reparse --dry-run --db {db_path}"
     )
     finish(stats, db_path)
@@ -351,9 +352,10 @@ def _progress(total: int):
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(archive_export.FORMATS),
+    type=click.Choice([*archive_export.FORMATS, "xlsx"]),
     required=True,
-    help="csv (RFC 4180, UTF-8, header row) or jsonl (one JSON object a line).",
+    help="csv (RFC 4180, UTF-8, header row), jsonl (one JSON object a line) or xlsx "
+    "(an Excel workbook: typed cells, text kept exactly).",
 )
 @click.option(
     "--output",
@@ -371,14 +373,21 @@ def _progress(total: int):
     "tab or CR prefixed with ' so they are not run as formulas.",
 )
 @click.option(
+    "--delimiter",
+    default=",",
+    show_default=True,
+    metavar="CHAR",
+    help="CSV field separator: ';' for Excel in a Russian or Kazakh locale, '\\t' for a tab.",
+)
+@click.option(
     "--history",
     type=click.Choice(["versions", "views"]),
     default=None,
     help="Export article_versions (every stored title/body) or view_counts "
     "(the series of view counts) instead of the articles.",
 )
-def export(db_path, fmt, output, lang, since, until, excel, history):
-    """Export the archive as CSV or JSON Lines, one row per article.
+def export(db_path, fmt, output, lang, since, until, excel, delimiter, history):
+    """Export the archive as CSV, JSON Lines or an Excel workbook, one row per article.
 
     Columns: url, lang, published, published_raw, title, category, views, views_raw,
     body, image_urls, first_seen, last_seen, version, lastmod, published_source,
@@ -389,6 +398,12 @@ def export(db_path, fmt, output, lang, since, until, excel, history):
     """
     if excel and fmt != "csv":
         raise Failed("--excel applies to --format csv only", EXIT_USAGE)
+    if delimiter != "," and fmt != "csv":
+        raise Failed("--delimiter applies to --format csv only", EXIT_USAGE)
+    try:
+        delimiter = archive_export.check_delimiter(delimiter)
+    except archive_export.ExportError as exc:
+        raise Failed(str(exc), EXIT_USAGE) from None
     db = open_archive(db_path)
     check_lang(db, lang)
     name = history or "articles"
@@ -405,11 +420,15 @@ def export(db_path, fmt, output, lang, since, until, excel, history):
         filters=filters,
         excel=excel,
         progress=progress,
+        delimiter=delimiter,
     )
     target = None
     try:
         target = archive_export.export_target(output, name, fmt, lang)
-        rows = archive_export.export_to(target, write, bom=excel)
+        if fmt == "xlsx":
+            rows = export_workbook(target, db, dataset, filters, progress)
+        else:
+            rows = archive_export.export_to(target, write, bom=excel)
     except archive_export.ExportError as exc:
         raise Failed(str(exc), EXIT_USAGE) from None
     except sqlite3.Error as exc:
@@ -422,6 +441,16 @@ def export(db_path, fmt, output, lang, since, until, excel, history):
     click.echo(f"exported {rows} rows of {name}", err=True)
     if target is not None:
         click.echo(str(target))
+
+
+def export_workbook(target, db, dataset, filters, progress) -> int:
+    """``export --format xlsx``: the workbook, its warnings on standard error."""
+    from crawler.archive import xlsx
+
+    result = xlsx.export_xlsx(target, db, dataset, filters, progress)
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    return result.rows
 
 
 @main.command(cls=OneLineErrors)
@@ -585,6 +614,60 @@ def merge(out, inputs):
     finally:
         crawl_lock.release(out)
     click.echo(report.line(out))
+
+
+@main.command(cls=OneLineErrors)
+@db_option
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; anything but 127.0.0.1/localhost exposes the archive "
+    "to the network.",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8001,
+    show_default=True,
+    help="Port to listen on (0: any free port).",
+)
+@click.option("--open", "open_browser", is_flag=True, help="Open the archive in a web browser.")
+def serve(db_path, host, port, open_browser):
+    """Browse, search and chart the archive in a web browser (Datasette, read-only).
+
+    The archive is opened read-only but live: what a running crawl stores appears on
+    the next page load. Search in any inflected form, charts under the menu.
+
+    Example: news-archive serve --db archive.db --open
+    """
+    from crawler.serve import server
+
+    path = db_path or default_db_path()
+    try:
+        server.prepare_archive(path, lambda line: click.echo(line, err=True))
+    except StorageError as exc:
+        raise Failed(str(exc), EXIT_DATABASE) from None
+    except sqlite3.Error as exc:
+        raise Failed(f"cannot read {path}: {exc}", EXIT_DATABASE) from None
+    if not server.is_loopback(host):
+        click.echo(
+            f"warning: listening on {host}: anyone who can reach this machine can read the archive",
+            err=True,
+        )
+    try:
+        sock = server.bind(host, port)
+    except OSError as exc:
+        raise Failed(f"cannot listen on {host}:{port}: {exc.strerror}", EXIT_USAGE) from None
+    shown = f"[{host}]" if ":" in host else host
+    url = f"http://{shown}:{sock.getsockname()[1]}/"
+    click.echo(f"serving {path} read-only at {url} (Ctrl-C to stop)")
+    sys.stdout.flush()
+    if open_browser:
+        import webbrowser
+
+        webbrowser.open(url)
+    server.serve(server.make_datasette(path), sock)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import IO
 
@@ -167,32 +168,57 @@ def defuse(value: object) -> object:
     return value
 
 
-def csv_field(value: object) -> str:
+def csv_field(value: object, delimiter: str = ",") -> str:
     """One CSV field as RFC 4180 (and Python's ``csv`` module) writes it: quoted only
-    when it holds a quote, a comma or a line break; ``NULL`` as an empty field."""
+    when it holds a quote, the delimiter or a line break; ``NULL`` as an empty field."""
     if value is None:
         return ""
     text = value if isinstance(value, str) else str(value)
     if '"' in text:
         return '"' + text.replace('"', '""') + '"'
-    if "," in text or "\n" in text or "\r" in text:
+    if delimiter in text or "\n" in text or "\r" in text:
         return '"' + text + '"'
     return text
 
 
+#: ``--delimiter`` values a CSV cannot use: the quote and line breaks.
+BAD_DELIMITERS = ('"', "\r", "\n")
+
+
+def check_delimiter(delimiter: str) -> str:
+    """``delimiter`` if it can separate CSV fields (one character, not a quote or a line
+    break; ``\\t`` spelt out means a tab), else :class:`ExportError`."""
+    if delimiter in ("\\t", "tab"):
+        delimiter = "\t"
+    if len(delimiter) != 1 or delimiter in BAD_DELIMITERS:
+        raise ExportError(
+            f"--delimiter must be one character, not a quote or a line break: {delimiter!r}"
+        )
+    return delimiter
+
+
 def write_csv(
-    out: IO[str], columns: Sequence[str], rows: Iterable[tuple], *, excel: bool = False
+    out: IO[str],
+    columns: Sequence[str],
+    rows: Iterable[tuple],
+    *,
+    excel: bool = False,
+    delimiter: str = ",",
 ) -> int:
     """CSV with a header row, CRLF between records; the number of rows written.
 
     Written by :func:`csv_field` rather than :mod:`csv` (same bytes, five times faster
     on long bodies).
     """
-    out.write(",".join(map(csv_field, columns)) + "\r\n")
+    if delimiter != ",":
+        field = partial(csv_field, delimiter=delimiter)
+    else:
+        field = csv_field
+    out.write(delimiter.join(map(field, columns)) + "\r\n")
     count = 0
     for row in rows:
         fields = map(defuse, row) if excel else row
-        out.write(",".join(map(csv_field, fields)) + "\r\n")
+        out.write(delimiter.join(map(field, fields)) + "\r\n")
         count += 1
     return count
 
@@ -310,6 +336,7 @@ def export(
     filters: ArticleFilter,
     excel: bool = False,
     progress: Callable[[Iterator[tuple]], Iterable[tuple]] | None = None,
+    delimiter: str = ",",
 ) -> int:
     """Write ``dataset`` to ``out`` as ``fmt``; return the number of rows written.
 
@@ -320,5 +347,5 @@ def export(
     columns, rows = iter_rows(db, dataset, filters, as_json=fmt == "jsonl")
     stream: Iterable[tuple] = progress(rows) if progress else rows
     if fmt == "csv":
-        return write_csv(out, columns, stream, excel=excel)
+        return write_csv(out, columns, stream, excel=excel, delimiter=delimiter)
     return write_jsonl(out, stream)

@@ -22,6 +22,13 @@ Tables (documented for researchers in README.md, "Schema"):
 - ``url_aliases``: old URLs (``alias``) that redirected to a stored article (``url``).
 - ``list_walks``: start lists that a finished crawl walked to the end. Until a list has
   one, incremental runs walk all of its pages (a killed first crawl is completed).
+
+Foreign keys (:data:`FOREIGN_KEYS`) are declared so that tools that read them
+(Datasette, sqlite-utils) link an article to its versions and view counts and every
+row to its crawl; they are not enforced (SQLite leaves ``PRAGMA foreign_keys`` off).
+An archive created before they were declared gets them on the next
+:func:`ensure_schema` (:func:`add_missing_foreign_keys`: each table rebuilt once by
+sqlite-utils' ``transform``, indexes kept).
 """
 
 from __future__ import annotations
@@ -84,12 +91,47 @@ CRAWL_COLUMNS_ADDED: dict[str, type] = {
 }
 
 
+#: Declared foreign keys: table → (column, other table, other column).
+FOREIGN_KEYS: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "article_versions": (("url", "articles", "url"), ("crawl_id", "crawls", "id")),
+    "view_counts": (("url", "articles", "url"), ("crawl_id", "crawls", "id")),
+    "failures": (("crawl_id", "crawls", "id"), ("resolved_crawl_id", "crawls", "id")),
+    "url_aliases": (("url", "articles", "url"),),
+    "list_walks": (("crawl_id", "crawls", "id"),),
+}
+
+
+def missing_foreign_keys(db: sqlite_utils.Database) -> dict[str, list[tuple[str, str, str]]]:
+    """The declared foreign keys an existing archive lacks, by table."""
+    missing = {}
+    for table, keys in FOREIGN_KEYS.items():
+        if not db[table].exists():
+            continue
+        have = {(fk.column, fk.other_table, fk.other_column) for fk in db[table].foreign_keys}
+        lacking = [key for key in keys if key not in have]
+        if lacking:
+            missing[table] = lacking
+    return missing
+
+
+def add_missing_foreign_keys(db: sqlite_utils.Database) -> list[str]:
+    """Declare the missing foreign keys (one rebuild per table, in one transaction);
+    the names of the tables changed."""
+    missing = missing_foreign_keys(db)
+    if missing:
+        with db.conn:
+            for table, keys in missing.items():
+                db[table].transform(add_foreign_keys=keys)
+    return list(missing)
+
+
 def ensure_schema(db: sqlite_utils.Database, path: str | Path) -> None:
     """Create the archive tables and indexes that do not exist yet in ``db`` (the
-    archive at ``path``, named in errors)."""
+    archive at ``path``, named in errors); declare missing foreign keys."""
     try:
         with db.conn:
             _create_tables(db)
+        add_missing_foreign_keys(db)
         ensure_fts(db)  # the search index over title and body, kept current by triggers
     except sqlite3.DatabaseError as exc:
         raise StorageError(f"cannot create tables in {path}: {exc}") from exc
@@ -100,16 +142,6 @@ def _create_tables(db: sqlite_utils.Database) -> None:
         ARTICLE_COLUMNS, pk="url", not_null=["first_seen", "last_seen"], if_not_exists=True
     )
     _add_missing_columns(db["articles"], ARTICLE_COLUMNS)
-    db["article_versions"].create(
-        {"url": str, "version": int, "title": str, "body": str, "seen_at": str, "crawl_id": int},
-        pk=("url", "version"),
-        if_not_exists=True,
-    )
-    db["view_counts"].create(
-        {"url": str, "seen_at": str, "views": int, "crawl_id": int},
-        pk=("url", "seen_at"),
-        if_not_exists=True,
-    )
     db["crawls"].create(
         {
             "id": int,
@@ -134,6 +166,18 @@ def _create_tables(db: sqlite_utils.Database) -> None:
         pk="id",
         if_not_exists=True,
     )
+    db["article_versions"].create(
+        {"url": str, "version": int, "title": str, "body": str, "seen_at": str, "crawl_id": int},
+        pk=("url", "version"),
+        foreign_keys=FOREIGN_KEYS["article_versions"],
+        if_not_exists=True,
+    )
+    db["view_counts"].create(
+        {"url": str, "seen_at": str, "views": int, "crawl_id": int},
+        pk=("url", "seen_at"),
+        foreign_keys=FOREIGN_KEYS["view_counts"],
+        if_not_exists=True,
+    )
     db["failures"].create(
         {
             "id": int,
@@ -149,16 +193,19 @@ def _create_tables(db: sqlite_utils.Database) -> None:
             "resolved_crawl_id": int,
         },
         pk="id",
+        foreign_keys=FOREIGN_KEYS["failures"],
         if_not_exists=True,
     )
     db["url_aliases"].create(
         {"alias": str, "url": str, "first_seen": str},
         pk="alias",
+        foreign_keys=FOREIGN_KEYS["url_aliases"],
         if_not_exists=True,
     )
     db["list_walks"].create(
         {"start_url": str, "completed_at": str, "crawl_id": int},
         pk="start_url",
+        foreign_keys=FOREIGN_KEYS["list_walks"],
         if_not_exists=True,
     )
     _add_missing_columns(db["crawls"], CRAWL_COLUMNS_ADDED)

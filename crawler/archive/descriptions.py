@@ -1,0 +1,177 @@
+"""What every table and column of the archive means: the one description that README's
+"Schema" section and Datasette's metadata are both generated from.
+
+README.md holds :func:`schema_markdown` between ``<!-- schema:start -->`` and
+``<!-- schema:end -->``; ``python -m crawler.archive.descriptions`` prints it, and a
+test checks that README holds exactly that and that every column of a new archive is
+described here. A column added to the schema without a description fails that test.
+
+Imports: the standard library only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class TableDescription:
+    """One table: what a row is, its key, and each column's meaning (in table order)."""
+
+    description: str
+    key: str
+    columns: dict[str, str]
+
+
+TABLES: dict[str, TableDescription] = {
+    "articles": TableDescription(
+        "one row per article, the current text",
+        "url",
+        {
+            "url": "canonical URL: tracking parameters and fragment dropped, the final URL "
+            "after redirects",
+            "lang": "`ru`, `kk` or `en` (from `<html lang>`, `og:locale` or the URL); NULL "
+            "when unknown",
+            "title": "the title as shown",
+            "published": "publication date, ISO 8601: `2022-08-24` or `2022-08-24T10:15`; "
+            "NULL when the date could not be read",
+            "published_raw": "the date text exactly as the page shows it, e.g. `24 Августа, 2022`",
+            "views": "view count (integer) when last fetched; NULL when the page shows none "
+            "or it could not be read",
+            "views_raw": "the counter text as shown, e.g. `Просмотров: 1 234`",
+            "body": "the text, paragraphs separated by one blank line",
+            "category": "the category / rubric line, when the page shows one",
+            "image_urls": "JSON list of the article's own image URLs, e.g. "
+            '`["https://…/upload/iblock/abc/1.jpg"]` (`json_each(image_urls)` in SQL)',
+            "first_seen": "UTC time (ISO 8601) of the first fetch that stored the article",
+            "last_seen": "UTC time of the latest fetch",
+            "version": "number of the current title/body in `article_versions` (1 = never changed)",
+            "lastmod": "the sitemap's `<lastmod>` for this URL, when a sitemap led to it",
+            "published_source": "where `published`/`published_raw` came from: `page` (the "
+            "article page, its `<time datetime>` or JSON-LD included) or `list` (shown beside "
+            "the article's link on the list page, used only when the article page shows no "
+            "date); NULL when neither shows one",
+            "views_source": "the same for `views`/`views_raw`",
+            "category_source": "the same for `category`",
+        },
+    ),
+    "article_versions": TableDescription(
+        "every title and body ever stored",
+        "url, version",
+        {
+            "url": "the article (`articles.url`)",
+            "version": "1 = the text first stored, then one more per change",
+            "title": "that version's title",
+            "body": "that version's text",
+            "seen_at": "UTC time of the fetch that found it",
+            "crawl_id": "the run that found it (`crawls.id`)",
+        },
+    ),
+    "view_counts": TableDescription(
+        "the series of view counts: a row each time a fetch sees a different count",
+        "url, seen_at",
+        {
+            "url": "the article (`articles.url`)",
+            "seen_at": "UTC time of the fetch",
+            "views": "the count it showed",
+            "crawl_id": "the run (`crawls.id`)",
+        },
+    ),
+    "crawls": TableDescription(
+        "one row per run",
+        "id",
+        {
+            "id": "the run's number",
+            "started_at": "UTC time the run started",
+            "finished_at": "UTC time it ended; NULL while running or when it was killed",
+            "status": "`running`, `ok`, `unhealthy`, `aborted`, `interrupted` or `storage_error`",
+            "exit_code": "the exit status of `news-archive crawl`",
+            "pid": "the crawl's process id",
+            "arguments": "JSON: start URLs, `--full`, `--refresh-days`, settings",
+            "list_pages": "list pages read",
+            "list_failures": "list pages that could not be fetched",
+            "article_pages": "article pages read",
+            "pages_fetched": "responses received, robots.txt, sitemaps and error answers included",
+            "articles_new": "articles stored for the first time",
+            "articles_changed": "articles whose title or body changed",
+            "articles_unchanged": "articles fetched again without a change of text",
+            "articles_failed": "article fetches that failed",
+            "dates_unparsed": "articles whose date text could not be read",
+            "views_unparsed": "articles whose counter text could not be read",
+            "summary": "the reasons of an unhealthy or aborted verdict; NULL when the run was ok",
+            "kind": "`crawl`, or `reparse` for a re-extraction from the raw captures",
+            "warc_files": "JSON list of the raw capture files (WARC) the run wrote",
+        },
+    ),
+    "failures": TableDescription(
+        "one row per failed fetch",
+        "id",
+        {
+            "id": "the failure's number",
+            "url": "the URL that failed",
+            "crawl_id": "the run (`crawls.id`)",
+            "page": "`article`, `list` or `sitemap`",
+            "kind": "`http`, `network`, `robots` (robots.txt forbids the URL) or "
+            "`not_article` (the link led to a page that is not an article)",
+            "status": "HTTP status; NULL for a network error or time-out",
+            "error": "the message",
+            "retry": "1 when the next run fetches the article again (5xx, 429, time-outs); "
+            "404s and the rest wait for `--full`",
+            "failed_at": "UTC time of the failure",
+            "resolved_at": "set when a later run fetched the URL successfully",
+            "resolved_crawl_id": "that later run (`crawls.id`)",
+        },
+    ),
+    "url_aliases": TableDescription(
+        "old URLs that redirected to a stored article; incremental runs do not fetch an "
+        "alias again",
+        "alias",
+        {
+            "alias": "the old URL",
+            "url": "the article it redirected to (`articles.url`)",
+            "first_seen": "UTC time the redirect was first seen",
+        },
+    ),
+    "list_walks": TableDescription(
+        "news lists that a finished crawl walked to the end",
+        "start_url",
+        {
+            "start_url": "the list's first page",
+            "completed_at": "UTC time the walk ended",
+            "crawl_id": "the run (`crawls.id`)",
+        },
+    ),
+}
+
+#: Tables that are not described column by column.
+OTHER_TABLES = {
+    "articles_fts": "the full-text index over `articles.title` and `articles.body` "
+    "(FTS5, external content; with its shadow tables `articles_fts_data`, `_idx`, "
+    "`_docsize`, `_config`); it stores no text of its own",
+}
+
+START, END = "<!-- schema:start -->", "<!-- schema:end -->"
+
+
+def schema_markdown() -> str:
+    """README's schema tables, generated from :data:`TABLES`."""
+    blocks = []
+    for name, table in TABLES.items():
+        rows = "\n".join(f"| `{column}` | {meaning} |" for column, meaning in table.columns.items())
+        key = ", ".join(f"`{k.strip()}`" for k in table.key.split(","))
+        blocks.append(
+            f"**`{name}`** — {table.description} (primary key {key}):\n\n"
+            f"| column | meaning |\n|---|---|\n{rows}"
+        )
+    for name, description in OTHER_TABLES.items():
+        blocks.append(f"**`{name}`** — {description}.")
+    return "\n\n".join(blocks)
+
+
+def plain(text: str) -> str:
+    """A description without Markdown's backticks (for Datasette's plain-text fields)."""
+    return text.replace("`", "")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    print(f"{START}\n{schema_markdown()}\n{END}")
