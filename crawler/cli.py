@@ -162,7 +162,12 @@ def finish(stats: dict, db_path: Path) -> None:
     metavar="NAME=VALUE",
     help="Set a Scrapy setting, as scrapy crawl -s (repeatable).",
 )
-def crawl(db_path, start_urls, full, refresh_days, log_file, warc_path, settings_pairs):
+@click.option(
+    "--adopt",
+    is_flag=True,
+    help="Add the archive's tables to an existing SQLite file that holds other tables.",
+)
+def crawl(db_path, start_urls, full, refresh_days, log_file, warc_path, settings_pairs, adopt):
     """Crawl the news lists into the archive: only what is new, unless --full.
 
     Exit status: 0 done, 1 aborted, 2 bad arguments, 3 another crawl holds the lock,
@@ -173,6 +178,8 @@ def crawl(db_path, start_urls, full, refresh_days, log_file, warc_path, settings
     overrides = parse_setting_overrides(settings_pairs)
     if warc_path is not None:
         overrides["NEWS_ARCHIVE_WARC"] = str(warc_path)
+    if adopt:
+        overrides["NEWS_ARCHIVE_ADOPT"] = "True"
     db_path = resolve_db(db_path)
     stats = start_crawl(db_path, list(start_urls), full, refresh_days, overrides, log_file)
     finish(stats, db_path)

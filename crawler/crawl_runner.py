@@ -112,7 +112,10 @@ def run_crawl(
     except OSError as exc:
         raise CannotStart(f"cannot create the lock file: {exc}", EXIT_DATABASE) from None
     try:
-        ArchiveStore(db_path).close()  # fail early, with one line, on a bad database
+        # Fail early, with one line, on a damaged, foreign or misshapen database; add
+        # what an older archive lacks — all before the first request.
+        adopt = settings.getbool("NEWS_ARCHIVE_ADOPT")
+        ArchiveStore(db_path, verify=True, adopt=adopt).close()
     except StorageError as exc:
         crawl_lock.release(db_path)
         raise CannotStart(str(exc), EXIT_DATABASE) from None
@@ -123,6 +126,7 @@ def run_crawl(
         "settings": overrides,
     }
     settings.set("NEWS_ARCHIVE_DB", str(db_path), priority="cmdline")
+    settings.set("NEWS_ARCHIVE_VERIFIED", True, priority="cmdline")
     settings.set("NEWS_ARCHIVE_ARGUMENTS", json.dumps(arguments), priority="cmdline")
     if log_file is not None:
         settings.set("LOG_FILE", str(log_file), priority="cmdline")

@@ -34,8 +34,26 @@ AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 
-# Give a slow page time to answer, but not forever.
-DOWNLOAD_TIMEOUT = 30
+# A news page answers in well under a second; a server that takes longer than this
+# for one page (or trickles it byte by byte) is given up and the page retried next
+# run. With RETRY_TIMES tries a stuck page holds the crawl at most 4 x 15 s.
+DOWNLOAD_TIMEOUT = 15
+
+# News pages are tens of kilobytes: refuse anything over 8 MB (also after gzip or
+# brotli decompression, so a compression bomb stops there), and log one over 2 MB.
+# Scrapy's defaults (1 GiB / 32 MB) let one hostile answer take gigabytes of memory.
+DOWNLOAD_MAXSIZE = 8 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+
+# At most this many redirects per request (Scrapy's default is 20, Firefox's): a
+# Bitrix site redirects an old URL once or twice.
+REDIRECT_MAX_TIMES = 5
+
+# Open no listening socket: Scrapy's Telnet console and its remote-control HTTP server
+# (2.19: runs Python code sent to it, token files under ~/.local/state/scrapy/) are
+# for interactive debugging, not for an unattended cron job.
+TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
 
 # Keep cookies: Bitrix counts one view per PHP session, so a crawler that drops the
 # session cookie adds a view to every page it fetches.
@@ -97,6 +115,10 @@ EXTENSIONS = {
     "crawler.collector.CollectorTuning": 0,
     "crawler.page_workers.PageWorkersExtension": 0,
 }
+
+# Take over an existing SQLite file that holds other tables than an archive's (CLI:
+# --adopt). Off: such a file is refused with exit status 4, untouched.
+NEWS_ARCHIVE_ADOPT = False
 
 # Write every fetched response to this gzip WARC file (empty: no WARC). CLI: --warc.
 NEWS_ARCHIVE_WARC = ""
