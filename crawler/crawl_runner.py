@@ -86,6 +86,23 @@ def check_crawl_settings(settings) -> None:
         parse_processes(settings.get("NEWS_ARCHIVE_PARSE_PROCESSES"))
     except ValueError as error:
         raise BadSetting(str(error), "-s NEWS_ARCHIVE_PARSE_PROCESSES") from None
+    zone = settings.get("NEWS_ARCHIVE_TIME_ZONE")
+    if zone:
+        from zoneinfo import ZoneInfo
+
+        try:
+            ZoneInfo(zone)
+        except (ValueError, LookupError):  # ZoneInfoNotFoundError is a KeyError
+            raise BadSetting(
+                f"unknown time zone {zone!r} (an IANA name such as Asia/Almaty)",
+                "-s NEWS_ARCHIVE_TIME_ZONE",
+            ) from None
+    for name in ("NEWS_ARCHIVE_MAX_LIST_PAGES", "NEWS_ARCHIVE_MAX_REFUSALS"):
+        try:
+            if settings.getint(name) < 1:
+                raise ValueError
+        except ValueError:
+            raise BadSetting(f"{name} must be a whole number from 1 on", f"-s {name}") from None
 
 
 def run_crawl(

@@ -297,4 +297,9 @@ class SQLitePipeline:
             "with_published": get("news/with_published", 0),
             "with_body": get("news/with_body", 0),
             "storage_errors": get("news/storage_errors", 0),
+            "odd_answers": get("news/not_article", 0),
+            "list_repeats": get("news/list_repeats", 0),
+            "list_bound": get("news/list_bound"),
+            "host_refused": get("news/host_refused"),
+            "links_dropped": get("news/links_dropped", 0),
         }

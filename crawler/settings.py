@@ -59,19 +59,30 @@ REMOTE_CONTROL_ENABLED = False
 # session cookie adds a view to every page it fetches.
 COOKIES_ENABLED = True
 
-# Retry overloaded and failing servers, waiting longer each time (see
-# crawler.middlewares.BackoffRetryMiddleware).
+# Retry overloaded and failing servers, and slow the whole host down when it refuses
+# (429/503, Retry-After): no request to it before the back-off ends, then a pace that
+# recovers gradually (see crawler.middlewares.BackoffRetryMiddleware).
 RETRY_ENABLED = True
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
 RETRY_BACKOFF_BASE = 2.0  # seconds before the first retry; doubled each time
 RETRY_BACKOFF_MAX = 60.0  # never wait longer than this between two tries
+# A Retry-After longer than this (seconds) ends the run (unhealthy) instead of waiting.
+NEWS_ARCHIVE_RETRY_AFTER_MAX = 600.0
+# A host that refuses (429/503) this many answers in a row ends the run (unhealthy).
+NEWS_ARCHIVE_MAX_REFUSALS = 10
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.BackoffRetryMiddleware": 550,
+    # Before Scrapy's redirect middleware (600) sees the answer: only the start host.
+    "crawler.middlewares.OffHostRedirectMiddleware": 610,
     # Next to the downloader: sees every response before redirects and decompression.
     "crawler.middlewares.WarcMiddleware": 950,
 }
+
+# Walk at most this many pages of one news list per run: a pager that never ends (new
+# links on every page, a calendar) stops there, and the run is unhealthy (exit 5).
+NEWS_ARCHIVE_MAX_LIST_PAGES = 2000
 
 # Count each article's fields (warn about unreadable dates and counters), then store
 # it in SQLite.
@@ -88,6 +99,10 @@ CONCURRENT_ITEMS = 1
 NEWS_ARCHIVE_DB = str(default_db_path())
 # Site profile (start URLs, optional selector overrides) from crawler.site_profiles.
 NEWS_ARCHIVE_PROFILE = "assembly.kz"
+# The site's time zone (IANA name): "Сегодня"/"Вчера" on a page are read as days on the
+# site's clock at the moment of the fetch, not this machine's. Empty: the site
+# profile's zone (assembly.kz: Asia/Almaty), this machine's for a site without one.
+NEWS_ARCHIVE_TIME_ZONE = ""
 # Walk every list page and refetch every article instead of only what is new.
 NEWS_ARCHIVE_FULL = False
 # Also refetch articles published in the last N days (to follow their view counts).

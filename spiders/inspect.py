@@ -4,7 +4,7 @@ The page goes through the crawl's own entry points (:mod:`crawler.extract.fetche
 
 Imports scrapy, twisted; :mod:`crawler.archive.database`,
 :mod:`crawler.extract.fetched_page`, :mod:`crawler.extract.urls`,
-:mod:`crawler.site_profiles`.
+:mod:`crawler.fetch_failures`, :mod:`crawler.page_workers`, :mod:`crawler.site_profiles`.
 """
 
 from __future__ import annotations
@@ -13,13 +13,14 @@ from dataclasses import asdict
 
 import scrapy
 from scrapy.http import Request, Response, TextResponse
-from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from crawler.archive.database import utc_now
 from crawler.extract.fetched_page import extract_article, extract_list
 from crawler.extract.urls import canonical_url
-from crawler.site_profiles import selectors_for_url
+from crawler.fetch_failures import classify
+from crawler.page_workers import declared_charset
+from crawler.site_profiles import selectors_for_url, time_zone_for_url
 
 
 class InspectSpider(scrapy.Spider):
@@ -38,9 +39,10 @@ class InspectSpider(scrapy.Spider):
             self.result = {"error": f"not an HTML page ({response.headers.get('Content-Type')})"}
             return
         selectors = selectors_for_url(response.url)
-        body, encoding, url = response.body, response.encoding, response.url
+        body, encoding, url = response.body, declared_charset(response), response.url
+        zone = self.settings.get("NEWS_ARCHIVE_TIME_ZONE") or time_zone_for_url(url) or None
         kind, article = extract_article(
-            body, encoding, url, canonical_url(url), utc_now(), selectors
+            body, encoding, url, canonical_url(url), utc_now(), selectors, zone
         )
         result: dict = {"url": response.url, "status": response.status, "page_type": kind}
         if article is not None:
@@ -52,7 +54,4 @@ class InspectSpider(scrapy.Spider):
         self.result = result
 
     def failed(self, failure: Failure) -> None:
-        if failure.check(HttpError):
-            self.result = {"error": f"HTTP {failure.value.response.status}"}
-        else:
-            self.result = {"error": f"{failure.type.__name__}: {failure.getErrorMessage()}"}
+        self.result = {"error": classify(failure).error}

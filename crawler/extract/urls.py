@@ -256,6 +256,11 @@ def on_start_host(url: str, start_url: str) -> str:
     return urlunsplit((*wanted, parts.path, parts.query, parts.fragment))
 
 
+def same_site(url: str, other: str) -> bool:
+    """``url`` and ``other`` are on one host (``www.``, scheme and port aside)."""
+    return _host(urlsplit(url).netloc) == _host(urlsplit(other).netloc)
+
+
 def in_section(url: str, start_url: str) -> bool:
     """True when ``url`` is on the start URL's host, under its directory."""
     return Section(start_url).contains(url)
