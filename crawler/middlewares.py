@@ -14,7 +14,7 @@ import time
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from http import HTTPStatus
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from scrapy import signals
 from scrapy.downloadermiddlewares import cookies as scrapy_cookies
@@ -65,7 +65,9 @@ class OffHostRedirectMiddleware:
         if not location:
             return response
         target = urljoin(response.url, location.decode("latin-1").strip())
-        if same_site(target, request.url):
+        if same_site(target, request.url) or urlsplit(request.url).path == "/robots.txt":
+            # robots.txt is followed where it leads (as search engines do): refusing it
+            # would leave the crawler without the site's rules.
             return response
         raise OffHostRedirect(target, response.status)
 

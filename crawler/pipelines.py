@@ -302,4 +302,5 @@ class SQLitePipeline:
             "list_bound": get("news/list_bound"),
             "host_refused": get("news/host_refused"),
             "links_dropped": get("news/links_dropped", 0),
+            "memory_errors": get("spider_exceptions/MemoryError", 0),
         }

@@ -105,3 +105,39 @@ def test_a_refusing_host_and_an_endless_pager_are_unhealthy():
     assert assess(figures).reasons == ["stopped walking"]
     figures = {"list_pages": 1, "article_links": 3, "odd_answers": 2}
     assert assess(figures).exit_code == EXIT_UNHEALTHY
+
+
+def test_a_memory_error_is_never_an_ok_run():
+    figures = {"list_pages": 1, "article_links": 3, "memory_errors": 1}
+    assert assess(figures).reasons == ["ran out of memory on 1 pages"]
+
+
+class FakeSlot:
+    def __init__(self, delay: float = 0.0):
+        self.delay = delay
+        self.lastseen = 0.0
+
+
+def backoff_middleware(**settings):
+    from scrapy.utils.test import get_crawler
+
+    from crawler.middlewares import BackoffRetryMiddleware
+
+    return BackoffRetryMiddleware(get_crawler(settings_dict=settings))
+
+
+def test_a_hold_delays_the_slot_and_the_pace_recovers_gradually():
+    """Before: the refused request slept alone; the slot kept its pace."""
+    import time
+
+    middleware = backoff_middleware(DOWNLOAD_DELAY=0.5)
+    slot = FakeSlot(0.5)
+    before = time.monotonic()
+    middleware.hold("host", slot, 30.0)
+    assert slot.lastseen >= before + 30.0  # Scrapy sends nothing before lastseen + delay
+    assert slot.delay == 1.0
+    delays = []
+    for _ in range(4):
+        middleware.recover("host", slot)
+        delays.append(slot.delay)
+    assert delays == [0.75, 0.5625, 0.5, 0.5]  # gradually, never below DOWNLOAD_DELAY

@@ -135,6 +135,7 @@ CRAWL_FIGURE_COLUMNS: dict[str, type] = {
     "list_bound": str,
     "host_refused": str,
     "links_dropped": int,
+    "memory_errors": int,
 }
 
 
