@@ -163,7 +163,8 @@ class ForeignDatabase(StorageError):
 
 def check_integrity(db: sqlite_utils.Database, path: str | Path) -> None:
     """``PRAGMA quick_check``: raise :class:`StorageError` naming the damage and the
-    recovery when the file is damaged (about 0.3 s per 100 MB of archive)."""
+    recovery when the file is damaged. Cost: about 1.5 s on a 100,000-article archive
+    (930 MB, warm page cache), once per crawl."""
     try:
         rows = [row[0] for row in db.execute("PRAGMA quick_check(5)").fetchall()]
     except sqlite3.DatabaseError as exc:
