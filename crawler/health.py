@@ -1,14 +1,14 @@
 """Is a finished crawl healthy? Pure rules over the run's figures, and exit codes.
 
 A run is unhealthy when the site kept refusing requests (the run was stopped), when
-reading a page ran out of memory, when a list walk hit the list-page bound (an endless
-pager), when article links answered with no article (empty, binary, another kind of
-page: retried by the next runs), when no list page could be fetched, when some list
-page failed (the walk is incomplete), when list pages showed no article link at all,
-when it fetched list pages but stored none of the new articles they linked, when
-failures exceed :data:`MAX_FAILURE_SHARE` of the article fetches, or when a field's
-coverage collapses (most stored articles without a title, date or body: the markup
-probably changed).
+reading a page ran out of memory, when a list walk hit the list-page bound or a page
+that repeats what it had seen (an endless pager), when article links answered with no
+article (empty, binary, another kind of page: retried by the next runs), when no list
+page could be fetched, when some list page failed (the walk is incomplete), when list
+pages showed no article link at all, when it fetched list pages but stored none of the
+new articles they linked, when failures exceed :data:`MAX_FAILURE_SHARE` of the article
+fetches, or when a field's coverage collapses (most stored articles without a title,
+date or body: the markup probably changed).
 
 Imports the standard library only.
 """
@@ -55,6 +55,11 @@ def assess(figures: dict, finish_reason: str = "finished") -> Verdict:
         reasons.append(f"ran out of memory on {figures['memory_errors']} pages")
     if figures.get("list_bound"):
         reasons.append(figures["list_bound"])
+    if figures.get("list_repeats"):
+        reasons.append(
+            f"{figures['list_repeats']} list walks stopped on a page that repeats what they "
+            "had seen (a pager that does not advance?)"
+        )
     if figures.get("odd_answers"):
         reasons.append(
             f"{figures['odd_answers']} article links answered with no article (empty, "

@@ -272,16 +272,18 @@ class NewsSpider(scrapy.Spider):
 
         The walk stops on a page that repeats what it has seen (the same page again, or
         only links it has already seen: an out-of-range page number, a pager that never
-        ends) and after ``NEWS_ARCHIVE_MAX_LIST_PAGES`` pages (unhealthy)."""
+        ends) and after ``NEWS_ARCHIVE_MAX_LIST_PAGES`` pages; either is unhealthy (the
+        list's end may be out of reach) and the list is not marked walked."""
         stats = self.crawler.stats
         stats.inc_value("news/article_links", len(page.article_urls))
         seen_pages, seen_links = self.walk_pages[start_url], self.walk_links[start_url]
         page_key = canonical_url(page_url)
         links = [on_start_host(url, start_url) for url in page.article_urls]
         if page_key in seen_pages or (links and seen_links.issuperset(links)):
-            self.logger.info("List page %s repeats what the walk has seen: stop", page_url)
+            # The same page again, or only links seen: a pager that does not advance (the
+            # rest of the list is out of reach) or a next link past the end.
+            self.logger.error("List page %s repeats what the walk has seen: stop", page_url)
             stats.inc_value("news/list_repeats")
-            self.walks_completed.add(start_url)
             return
         seen_pages.add(page_key)
         seen_links.update(links)

@@ -122,13 +122,16 @@ def test_depth_limit_is_no_silent_ok(tmp_path, site):
     assert "after 3 list pages" in last_crawl(db)["list_bound"]
 
 
-def test_a_pager_that_repeats_itself_stops(tmp_path, site):
+def test_a_pager_that_repeats_itself_stops_unhealthy(tmp_path, site):
+    """Before: the same 10 articles on every page, and the walk never ended."""
     db = tmp_path / "a.db"
     result = crawl(db, [site.hostile_url("same")])
-    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.returncode == 5, result.stderr[-3000:]
+    assert "1 list walks stopped on a page that repeats" in result.stdout
     row = last_crawl(db)
     assert (row["list_pages"], row["list_repeats"]) == (2, 1)
     assert len(titles(db)) == 3
+    assert rows(db, "SELECT * FROM list_walks") == []
 
 
 def test_odd_200_answers_are_retried_and_reported(tmp_path, site):
