@@ -85,6 +85,7 @@ def test_an_oversize_answer_is_refused_in_bounded_memory(tmp_path, site, case):
     assert found["a1"]["kind"] == "too_large", found
     assert found["a1"]["retry"] == 0
     assert "robots" not in found["a1"]["error"]
+    assert not any("sitemap" in path for _, path, _ in site.request_log)  # none started
     assert len(titles(db)) == 2
     assert result.returncode == 0, result.stderr[-3000:]
     assert resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss < PEAK_RSS_LIMIT_KB
