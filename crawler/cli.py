@@ -174,8 +174,22 @@ def finish(stats: dict, db_path: Path) -> None:
     metavar="NAME=VALUE",
     help="Set a Scrapy setting, as scrapy crawl -s (repeatable).",
 )
+@click.option(
+    "--adopt",
+    is_flag=True,
+    help="Add the archive's tables to an existing SQLite file that holds other tables.",
+)
 def crawl(
-    db_path, start_urls, full, refresh_days, log_file, warc_path, no_warc, images, settings_pairs
+    db_path,
+    start_urls,
+    full,
+    refresh_days,
+    log_file,
+    warc_path,
+    no_warc,
+    images,
+    settings_pairs,
+    adopt,
 ):
     """Crawl the news lists into the archive: only what is new, unless --full.
 
@@ -195,6 +209,8 @@ def crawl(
         raise Failed("--images needs the captures: leave out --no-warc", EXIT_USAGE)
     if images:
         overrides["NEWS_ARCHIVE_IMAGES"] = "True"
+    if adopt:
+        overrides["NEWS_ARCHIVE_ADOPT"] = "True"
     db_path = resolve_db(db_path)
     stats = start_crawl(db_path, list(start_urls), full, refresh_days, overrides, log_file)
     finish(stats, db_path)

@@ -86,6 +86,23 @@ def check_crawl_settings(settings) -> None:
         parse_processes(settings.get("NEWS_ARCHIVE_PARSE_PROCESSES"))
     except ValueError as error:
         raise BadSetting(str(error), "-s NEWS_ARCHIVE_PARSE_PROCESSES") from None
+    zone = settings.get("NEWS_ARCHIVE_TIME_ZONE")
+    if zone:
+        from zoneinfo import ZoneInfo
+
+        try:
+            ZoneInfo(zone)
+        except (ValueError, LookupError):  # ZoneInfoNotFoundError is a KeyError
+            raise BadSetting(
+                f"unknown time zone {zone!r} (an IANA name such as Asia/Almaty)",
+                "-s NEWS_ARCHIVE_TIME_ZONE",
+            ) from None
+    for name in ("NEWS_ARCHIVE_MAX_LIST_PAGES", "NEWS_ARCHIVE_MAX_REFUSALS"):
+        try:
+            if settings.getint(name) < 1:
+                raise ValueError
+        except ValueError:
+            raise BadSetting(f"{name} must be a whole number from 1 on", f"-s {name}") from None
 
 
 def run_crawl(
@@ -112,7 +129,10 @@ def run_crawl(
     except OSError as exc:
         raise CannotStart(f"cannot create the lock file: {exc}", EXIT_DATABASE) from None
     try:
-        ArchiveStore(db_path).close()  # fail early, with one line, on a bad database
+        # Fail early, with one line, on a damaged, foreign or misshapen database; add
+        # what an older archive lacks — all before the first request.
+        adopt = settings.getbool("NEWS_ARCHIVE_ADOPT")
+        ArchiveStore(db_path, verify=True, adopt=adopt).close()
     except StorageError as exc:
         crawl_lock.release(db_path)
         raise CannotStart(str(exc), EXIT_DATABASE) from None
@@ -123,6 +143,7 @@ def run_crawl(
         "settings": overrides,
     }
     settings.set("NEWS_ARCHIVE_DB", str(db_path), priority="cmdline")
+    settings.set("NEWS_ARCHIVE_VERIFIED", True, priority="cmdline")
     settings.set("NEWS_ARCHIVE_ARGUMENTS", json.dumps(arguments), priority="cmdline")
     if log_file is not None:
         settings.set("LOG_FILE", str(log_file), priority="cmdline")

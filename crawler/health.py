@@ -1,11 +1,14 @@
 """Is a finished crawl healthy? Pure rules over the run's figures, and exit codes.
 
-A run is unhealthy when no list page could be fetched, when some list page failed (the
-walk is incomplete), when list pages showed no article link at all, when it fetched
-list pages but stored none of the new articles they linked, when failures exceed
-:data:`MAX_FAILURE_SHARE` of the article fetches, or when a field's coverage collapses
-(most stored articles without a title, date or body: the markup probably changed), or
-when the raw captures could not be written.
+A run is unhealthy when the site kept refusing requests (the run was stopped), when
+reading a page ran out of memory, when a list walk hit the list-page bound or a page
+that repeats what it had seen (an endless pager), when article links answered with no
+article (empty, binary, another kind of page: retried by the next runs), when no list
+page could be fetched, when some list page failed (the walk is incomplete), when list
+pages showed no article link at all, when it fetched list pages but stored none of the
+new articles they linked, when failures exceed :data:`MAX_FAILURE_SHARE` of the article
+fetches, or when a field's coverage collapses (most stored articles without a title,
+date or body: the markup probably changed), or when the raw captures could not be written.
 
 Imports the standard library only.
 """
@@ -51,9 +54,26 @@ def assess(figures: dict, finish_reason: str = "finished") -> Verdict:
     """Judge a run from its figures (see ``crawls`` columns) and Scrapy's finish reason."""
     if figures.get("storage_errors"):
         return Verdict("storage_error", EXIT_DATABASE, ["the database could not be written"])
+    if finish_reason == "host_refused":  # the site does not want us now: stopped politely
+        refused = figures.get("host_refused") or "the site kept refusing requests"
+        return Verdict("unhealthy", EXIT_UNHEALTHY, [f"stopped: {refused}"])
     if finish_reason != "finished":
         return Verdict("aborted", EXIT_ABORTED, [f"crawl stopped: {finish_reason}"])
     reasons = []
+    if figures.get("memory_errors"):
+        reasons.append(f"ran out of memory on {figures['memory_errors']} pages")
+    if figures.get("list_bound"):
+        reasons.append(figures["list_bound"])
+    if figures.get("list_repeats"):
+        reasons.append(
+            f"{figures['list_repeats']} list walks stopped on a page that repeats what they "
+            "had seen (a pager that does not advance?)"
+        )
+    if figures.get("odd_answers"):
+        reasons.append(
+            f"{figures['odd_answers']} article links answered with no article (empty, "
+            "binary or another kind of page): retried by the next runs"
+        )
     list_pages = figures.get("list_pages", 0) + figures.get("sitemaps", 0)
     saved = sum(
         figures.get(k, 0) for k in ("articles_new", "articles_changed", "articles_unchanged")

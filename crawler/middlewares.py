@@ -1,24 +1,34 @@
 """Downloader middlewares.
 
-Imports scrapy, tldextract; :mod:`crawler.warc`.
+Politeness (:class:`BackoffRetryMiddleware`: a refusing host is slowed down as a whole;
+:class:`OffHostRedirectMiddleware`: only the start host), raw copies
+(:class:`WarcMiddleware`) and the cookie middleware's offline suffix list.
+
+Imports scrapy, tldextract; :mod:`crawler.extract.urls`, :mod:`crawler.warc`.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from http import HTTPStatus
+from urllib.parse import urljoin, urlsplit
 
 from scrapy import signals
 from scrapy.downloadermiddlewares import cookies as scrapy_cookies
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Request, Response
+from scrapy.utils.defer import deferred_from_coro
 from scrapy.utils.response import response_status_message
 from tldextract import TLDExtract
 
+from crawler.extract.urls import same_site
 from crawler.warc import BackgroundWriter, CaptureFiles, WarcFile, capture_dir
+
+logger = logging.getLogger(__name__)
 
 # Scrapy's cookie middleware asks tldextract whether a cookie's domain is a public
 # suffix. By default tldextract downloads the Public Suffix List from publicsuffix.org
@@ -33,39 +43,179 @@ scrapy_cookies._split_domain = TLDExtract(
 )
 
 
-logger = logging.getLogger(__name__)
+class OffHostRedirect(IgnoreRequest):
+    """A redirect to another host, not followed: ``target`` is where it pointed."""
+
+    def __init__(self, target: str, status: int):
+        super().__init__(f"redirect to another host: {target}")
+        self.target = target
+        self.status = status
+
+
+class OffHostRedirectMiddleware:
+    """Follow redirects on the request's own site only (``www.`` and the scheme may
+    change): a redirect elsewhere raises :class:`OffHostRedirect` for the request's
+    errback, before Scrapy's redirect middleware (600) would follow it — so nothing is
+    fetched from the other host, not even its robots.txt."""
+
+    def process_response(self, request: Request, response: Response, spider=None):
+        if response.status not in (301, 302, 303, 307, 308):
+            return response
+        location = response.headers.get(b"Location")
+        if not location:
+            return response
+        target = urljoin(response.url, location.decode("latin-1").strip())
+        if same_site(target, request.url) or urlsplit(request.url).path == "/robots.txt":
+            # robots.txt is followed where it leads (as search engines do): refusing it
+            # would leave the crawler without the site's rules.
+            return response
+        raise OffHostRedirect(target, response.status)
+
+
+def retry_after_seconds(value: bytes | str | None, now: datetime | None = None) -> float | None:
+    """A ``Retry-After`` header's wait in seconds: delta-seconds or an HTTP-date
+    (RFC 9110 10.2.3); None when absent or unreadable. A date in the past is 0."""
+    if not value:
+        return None
+    text = value.decode("latin-1") if isinstance(value, bytes) else value
+    text = text.strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when is None:
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+#: Statuses that mean "slow down": the whole host is held back, not one request.
+REFUSAL_STATUSES = (429, 503)
+#: After a refusal the host's pace is at least this many seconds per request, then
+#: recovers gradually (each answer that is no refusal shortens it by a quarter) down to
+#: the configured ``DOWNLOAD_DELAY``.
+MIN_DELAY_AFTER_REFUSAL = 1.0
+RECOVERY_FACTOR = 0.75
 
 
 class BackoffRetryMiddleware(RetryMiddleware):
-    """Scrapy's retry middleware, waiting ``RETRY_BACKOFF_BASE * 2**n`` seconds
-    (at most ``RETRY_BACKOFF_MAX``) before the n-th retry of a 429/5xx answer.
+    """Scrapy's retry middleware that slows the *host* down when it refuses.
 
-    A ``Retry-After`` header given in seconds is honoured when it asks for longer.
+    On 429/503 or any answer with ``Retry-After`` (seconds or an HTTP date), no request
+    goes to that host (its download slot) before the back-off ends:
+    ``RETRY_BACKOFF_BASE * 2**n`` seconds before the n-th retry (at most
+    ``RETRY_BACKOFF_MAX``), or the ``Retry-After`` wait when longer (at most
+    ``NEWS_ARCHIVE_RETRY_AFTER_MAX``; a longer wait stops the run). The pace then recovers
+    gradually from at least :data:`MIN_DELAY_AFTER_REFUSAL` seconds per request, never
+    faster than ``DOWNLOAD_DELAY``. A host that refuses ``NEWS_ARCHIVE_MAX_REFUSALS``
+    answers in a row ends the run (unhealthy, the reason named). Other retried statuses
+    (500, 502, 504...) back off the same way.
     """
 
-    def __init__(self, settings):
-        super().__init__(settings)
+    def __init__(self, crawler):
+        super().__init__(crawler.settings)
+        settings = crawler.settings
+        self.crawler = crawler
         self.backoff_base = settings.getfloat("RETRY_BACKOFF_BASE", 0.0)
         self.backoff_max = settings.getfloat("RETRY_BACKOFF_MAX", 60.0)
+        self.retry_after_max = settings.getfloat("NEWS_ARCHIVE_RETRY_AFTER_MAX", 600.0)
+        self.max_refusals = settings.getint("NEWS_ARCHIVE_MAX_REFUSALS", 10)
+        self.base_delay = settings.getfloat("DOWNLOAD_DELAY", 0.0)
+        self.refusals: dict[str, int] = {}  # slot -> refusals in a row
+        self.slowed: set[str] = set()  # slots whose delay we raised
+        self.stopping = False
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        middleware = cls(crawler)
+        # As AutoThrottle does: the signal comes before the downloader sends the slot's
+        # next request, so a refused host gets no request after the refusal.
+        crawler.signals.connect(middleware.response_downloaded, signal=signals.response_downloaded)
+        return middleware
 
     def backoff_delay(self, request: Request, response: Response | None = None) -> float:
+        """Seconds the host is held back after ``response`` to ``request``."""
         tries = request.meta.get("retry_times", 0)
-        delay = self.backoff_base * (2**tries)
-        retry_after = response.headers.get(b"Retry-After") if response is not None else None
-        if retry_after and retry_after.strip().isdigit():
-            delay = max(delay, float(retry_after))
-        return min(delay, self.backoff_max)
+        delay = min(self.backoff_base * (2**tries), self.backoff_max)
+        retry_after = retry_after_seconds(
+            response.headers.get(b"Retry-After") if response is not None else None
+        )
+        if retry_after is not None:
+            delay = max(delay, retry_after)
+        return delay
 
-    async def process_response(self, request: Request, response: Response, spider=None):
-        if request.meta.get("dont_retry", False) or response.status not in self.retry_http_codes:
+    def response_downloaded(self, response: Response, request: Request, spider=None) -> None:
+        """Hold the host back after a refusal; let its pace recover after other answers."""
+        key, slot = self._slot(request)
+        refused = response.status in REFUSAL_STATUSES
+        if refused or response.status in self.retry_http_codes:
+            if refused:
+                self.refusals[key] = self.refusals.get(key, 0) + 1
+            delay = self.backoff_delay(request, response)
+            if delay > self.retry_after_max:
+                self.stop(
+                    f"{key} asked to wait {delay:.0f} s (Retry-After), more than "
+                    f"NEWS_ARCHIVE_RETRY_AFTER_MAX ({self.retry_after_max:.0f} s)"
+                )
+            elif refused and self.refusals[key] >= self.max_refusals:
+                self.stop(
+                    f"{key} refused {self.refusals[key]} requests in a row (HTTP {response.status})"
+                )
+            self.hold(key, slot, delay)
+            return
+        self.refusals.pop(key, None)
+        self.recover(key, slot)
+        if b"Retry-After" in response.headers:
+            self.hold(key, slot, self.backoff_delay(request, response))
+
+    def process_response(self, request: Request, response: Response, spider=None):
+        if self.stopping or request.meta.get("dont_retry", False):
             return response
-        retry = self._retry(request, response_status_message(response.status))
-        if retry is None:
+        if response.status not in self.retry_http_codes:
             return response
-        delay = self.backoff_delay(request, response)
-        if delay > 0:
-            await asyncio.sleep(delay)
-        return retry
+        return self._retry(request, response_status_message(response.status)) or response
+
+    def _slot(self, request: Request):
+        if self.crawler.engine is None:
+            return "", None
+        downloader = self.crawler.engine.downloader
+        key = request.meta.get("download_slot") or downloader.get_slot_key(request)
+        return key, downloader.slots.get(key)
+
+    def hold(self, key: str, slot, seconds: float) -> None:
+        """No request leaves ``slot`` for ``seconds``; then at least
+        :data:`MIN_DELAY_AFTER_REFUSAL` between requests (slowly recovering)."""
+        if slot is None or seconds <= 0:
+            return
+        self.crawler.stats.inc_value("news/host_backoffs")
+        self.slowed.add(key)
+        slot.delay = max(slot.delay, self.base_delay, MIN_DELAY_AFTER_REFUSAL)
+        # Scrapy's downloader sends the next request of a slot once
+        # ``download_delay() - now + lastseen`` is not positive: "last seen" in the future
+        # holds it back for the whole wait.
+        slot.lastseen = max(slot.lastseen, time.monotonic() + seconds)
+        logger.info("Backing off %s for %.1f s", key, seconds)
+
+    def recover(self, key: str, slot) -> None:
+        """One answer that is no refusal: a quarter off the raised delay."""
+        if key not in self.slowed or slot is None:
+            return
+        slot.delay = max(self.base_delay, slot.delay * RECOVERY_FACTOR)
+        if slot.delay <= max(self.base_delay, 0.05):
+            slot.delay = self.base_delay
+            self.slowed.discard(key)
+
+    def stop(self, reason: str) -> None:
+        """End the run: the host does not want us now (an unhealthy verdict)."""
+        if self.stopping:
+            return
+        self.stopping = True
+        logger.error("Stopping the crawl: %s", reason)
+        self.crawler.stats.set_value("news/host_refused", reason)
+        deferred_from_coro(self.crawler.engine.close_spider_async(reason="host_refused"))
 
 
 class WarcMiddleware:

@@ -26,7 +26,7 @@ The spider asks it for :class:`PageWorkers` (``crawler.get_extension``).
   crawl's process, so errors surface exactly as without workers. After a worker dies
   no new one is started: the crawl goes on reading pages itself.
 
-Imports scrapy, twisted; :mod:`crawler.extract.list_page`,
+Imports scrapy, twisted, w3lib; :mod:`crawler.extract.list_page`,
 :mod:`crawler.extract.overrides`, :mod:`crawler.items`, :mod:`crawler.worker_process`.
 """
 
@@ -44,6 +44,7 @@ from scrapy import signals
 from scrapy.http import TextResponse
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import defer, error, protocol
+from w3lib.encoding import http_content_type_encoding
 
 from crawler.extract.list_page import ListPage
 from crawler.extract.overrides import Selectors
@@ -154,6 +155,14 @@ class _Worker(protocol.ProcessProtocol):
                 pass
 
 
+def declared_charset(response: TextResponse) -> str | None:
+    """The charset the response's ``Content-Type`` header declares (None when it
+    declares none): a hint for :func:`crawler.extract.encoding.decode_page`, which
+    weighs it against the bytes."""
+    content_type = response.headers.get(b"Content-Type") or b""
+    return http_content_type_encoding(content_type.decode("latin-1"))
+
+
 class PageWorkers:
     """Extract pages in worker processes once the crawl is big enough, else in-process.
 
@@ -201,20 +210,22 @@ class PageWorkers:
         fetched_at: str,
         selectors: Selectors | None,
         listed: ListedFields | None = None,
+        time_zone: str | None = None,
     ) -> tuple[str, Article | None]:
         args = (
             response.body,
-            response.encoding,
+            declared_charset(response),
             response.url,
             canonical,
             fetched_at,
             selectors,
             listed,
+            time_zone,
         )
         return await self._extract("article", args)
 
     async def extract_list(self, response: TextResponse, selectors: Selectors | None) -> ListPage:
-        args = (response.body, response.encoding, response.url, selectors)
+        args = (response.body, declared_charset(response), response.url, selectors)
         return await self._extract("list", args)
 
     async def _extract(self, kind: str, args: tuple) -> Any:

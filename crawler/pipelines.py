@@ -6,8 +6,8 @@ is :mod:`crawler.archive`. The storage pipeline also takes the crawl lock
 (:mod:`crawler.crawl_state`) and judges the run (:mod:`crawler.health`).
 
 Imports scrapy, twisted; :mod:`crawler`, :mod:`crawler.archive.database`,
-:mod:`crawler.archive.store`, :mod:`crawler.crawl_state`, :mod:`crawler.extract.record`,
-:mod:`crawler.health`, :mod:`crawler.items`.
+:mod:`crawler.archive.schema`, :mod:`crawler.archive.store`, :mod:`crawler.crawl_state`,
+:mod:`crawler.extract.record`, :mod:`crawler.health`, :mod:`crawler.items`.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import sqlite3
 import time
 from collections import Counter
 
@@ -26,6 +27,7 @@ from twisted.python.threadpool import ThreadPool
 
 from crawler import crawl_lock, signals
 from crawler.archive.database import StorageError, utc_now
+from crawler.archive.schema import RECOVERY
 from crawler.archive.store import ArchiveStore, SaveCounts
 from crawler.crawl_state import CrawlState, load_state
 from crawler.extract.record import date_unparsed, views_unparsed
@@ -127,9 +129,14 @@ class SQLitePipeline:
         arguments = self.arguments or {
             "start_urls": getattr(self.crawler.spider, "start_urls", None)
         }
+        settings = self.crawler.settings
         try:
             self.store = ArchiveStore(
-                self.db_path, any_thread=True, busy_timeout_ms=int(1000 * self.busy_timeout)
+                self.db_path,
+                any_thread=True,
+                busy_timeout_ms=int(1000 * self.busy_timeout),
+                verify=not settings.getbool("NEWS_ARCHIVE_VERIFIED"),
+                adopt=settings.getbool("NEWS_ARCHIVE_ADOPT"),
             )
             self.store.mark_interrupted_crawls()
             news = self.crawler.spider  # Scrapy may call open_spider() without it
@@ -139,6 +146,9 @@ class SQLitePipeline:
             self.crawl_id = self.store.start_crawl(arguments, os.getpid())
         except StorageError as exc:  # locked by another writer for too long, say
             self.cannot_start(exc)
+            return
+        except sqlite3.DatabaseError as exc:  # damage quick_check did not see
+            self.cannot_start(StorageError(f"cannot read {self.db_path}: {exc}: {RECOVERY}"))
             return
         self.stats.set_value("news/crawl_id", self.crawl_id)
         from twisted.internet import reactor
@@ -302,4 +312,10 @@ class SQLitePipeline:
             "storage_errors": get("news/storage_errors", 0),
             "warc_files": json.dumps(get("news/warc_files") or [], ensure_ascii=False),
             "capture_error": get("news/capture_error"),
+            "odd_answers": get("news/not_article", 0),
+            "list_repeats": get("news/list_repeats", 0),
+            "list_bound": get("news/list_bound"),
+            "host_refused": get("news/host_refused"),
+            "links_dropped": get("news/links_dropped", 0),
+            "memory_errors": get("spider_exceptions/MemoryError", 0),
         }

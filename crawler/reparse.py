@@ -35,7 +35,7 @@ from datetime import UTC, date, datetime, timedelta
 from itertools import islice
 from pathlib import Path
 
-from w3lib.encoding import html_to_unicode
+from w3lib.encoding import http_content_type_encoding
 
 from crawler import crawl_lock
 from crawler.archive.database import StorageError
@@ -46,7 +46,7 @@ from crawler.extract.overrides import Selectors
 from crawler.extract.urls import canonical_url
 from crawler.health import EXIT_OK
 from crawler.items import Article
-from crawler.site_profiles import selectors_for_url
+from crawler.site_profiles import selectors_for_url, time_zone_for_url
 from crawler.warc import capture_dir
 
 #: Fields compared between the stored record and the re-extracted one.
@@ -137,16 +137,19 @@ def _short(value: object, width: int = 100) -> str:
 def extract_capture(task: tuple) -> tuple[str, str, Article | None, str | None]:
     """In a pool process: read one capture and extract it as the crawl would.
 
-    ``task``: (path, offset, url, canonical, fetched_at, content_type, selectors).
+    ``task``: (path, offset, url, canonical, fetched_at, content_type, selectors, time
+    zone of the site: "Сегодня" is read on its clock at the time of the fetch).
     Returns (canonical, page type, record, error).
     """
-    path, offset, url, canonical, fetched_at, content_type, selectors = task
+    path, offset, url, canonical, fetched_at, content_type, selectors, time_zone = task
     try:
         body = read_capture(path, offset)
     except READ_ERRORS as error:
         return canonical, "unreadable", None, f"{path}@{offset}: {type(error).__name__}: {error}"
-    encoding = html_to_unicode(content_type or None, body)[0]
-    kind, article = extract_article(body, encoding, url, canonical, fetched_at, selectors)
+    encoding = http_content_type_encoding(content_type or None)  # the declared charset
+    kind, article = extract_article(
+        body, encoding, url, canonical, fetched_at, selectors, time_zone=time_zone
+    )
     return canonical, kind, article, None
 
 
@@ -324,6 +327,7 @@ def _tasks(
             fetched_at,
             capture.content_type,
             chosen,
+            time_zone_for_url(key),
         )
 
 

@@ -36,26 +36,55 @@ AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 
-# Give a slow page time to answer, but not forever.
-DOWNLOAD_TIMEOUT = 30
+# A news page answers in well under a second; a server that takes longer than this
+# for one page (or trickles it byte by byte) is given up and the page retried next
+# run. With RETRY_TIMES tries a stuck page holds the crawl at most 4 x 15 s.
+DOWNLOAD_TIMEOUT = 15
+
+# News pages are tens of kilobytes: refuse anything over 8 MB (also after gzip or
+# brotli decompression, so a compression bomb stops there), and log one over 2 MB.
+# Scrapy's defaults (1 GiB / 32 MB) let one hostile answer take gigabytes of memory.
+DOWNLOAD_MAXSIZE = 8 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+
+# At most this many redirects per request (Scrapy's default is 20, Firefox's): a
+# Bitrix site redirects an old URL once or twice.
+REDIRECT_MAX_TIMES = 5
+
+# Open no listening socket: Scrapy's Telnet console and its remote-control HTTP server
+# (2.19: runs Python code sent to it, token files under ~/.local/state/scrapy/) are
+# for interactive debugging, not for an unattended cron job.
+TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
 
 # Keep cookies: Bitrix counts one view per PHP session, so a crawler that drops the
 # session cookie adds a view to every page it fetches.
 COOKIES_ENABLED = True
 
-# Retry overloaded and failing servers, waiting longer each time (see
-# crawler.middlewares.BackoffRetryMiddleware).
+# Retry overloaded and failing servers, and slow the whole host down when it refuses
+# (429/503, Retry-After): no request to it before the back-off ends, then a pace that
+# recovers gradually (see crawler.middlewares.BackoffRetryMiddleware).
 RETRY_ENABLED = True
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
 RETRY_BACKOFF_BASE = 2.0  # seconds before the first retry; doubled each time
 RETRY_BACKOFF_MAX = 60.0  # never wait longer than this between two tries
+# A Retry-After longer than this (seconds) ends the run (unhealthy) instead of waiting.
+NEWS_ARCHIVE_RETRY_AFTER_MAX = 600.0
+# A host that refuses (429/503) this many answers in a row ends the run (unhealthy).
+NEWS_ARCHIVE_MAX_REFUSALS = 10
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.BackoffRetryMiddleware": 550,
+    # Before Scrapy's redirect middleware (600) sees the answer: only the start host.
+    "crawler.middlewares.OffHostRedirectMiddleware": 610,
     # Next to the downloader: sees every response before redirects and decompression.
     "crawler.middlewares.WarcMiddleware": 950,
 }
+
+# Walk at most this many pages of one news list per run: a pager that never ends (new
+# links on every page, a calendar) stops there, and the run is unhealthy (exit 5).
+NEWS_ARCHIVE_MAX_LIST_PAGES = 2000
 
 # Count each article's fields (warn about unreadable dates and counters), then store
 # it in SQLite.
@@ -72,6 +101,10 @@ CONCURRENT_ITEMS = 1
 NEWS_ARCHIVE_DB = str(default_db_path())
 # Site profile (start URLs, optional selector overrides) from crawler.site_profiles.
 NEWS_ARCHIVE_PROFILE = "assembly.kz"
+# The site's time zone (IANA name): "Сегодня"/"Вчера" on a page are read as days on the
+# site's clock at the moment of the fetch, not this machine's. Empty: the site
+# profile's zone (assembly.kz: Asia/Almaty), this machine's for a site without one.
+NEWS_ARCHIVE_TIME_ZONE = ""
 # Walk every list page and refetch every article instead of only what is new.
 NEWS_ARCHIVE_FULL = False
 # Also refetch articles published in the last N days (to follow their view counts).
@@ -99,6 +132,10 @@ EXTENSIONS = {
     "crawler.collector.CollectorTuning": 0,
     "crawler.page_workers.PageWorkersExtension": 0,
 }
+
+# Take over an existing SQLite file that holds other tables than an archive's (CLI:
+# --adopt). Off: such a file is refused with exit status 4, untouched.
+NEWS_ARCHIVE_ADOPT = False
 
 # Keep every fetched response as a raw capture (WARC), the primary record that
 # `news-archive reparse` re-extracts without touching the site. CLI: --no-warc.

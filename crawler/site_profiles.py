@@ -16,11 +16,13 @@ from crawler.extract.overrides import GENERIC, Selectors
 
 @dataclass(frozen=True)
 class SiteProfile:
-    """A site to crawl: a name, the news list URLs to start from, selector overrides."""
+    """A site to crawl: a name, the news list URLs to start from, selector overrides,
+    and the site's time zone (its "Сегодня"/"Вчера" are days on that clock)."""
 
     name: str
     start_urls: tuple[str, ...]
     selectors: Selectors = field(default_factory=Selectors)
+    time_zone: str = ""  # IANA name; "" = unknown (this machine's clock)
 
     @property
     def hosts(self) -> frozenset[str]:
@@ -39,6 +41,8 @@ ASSEMBLY_KZ = SiteProfile(
         "https://assembly.kz/kz/news/",
         "https://assembly.kz/en/news/",
     ),
+    # Kazakhstan keeps one zone since March 2024: UTC+5 (tzdata's Asia/Almaty).
+    time_zone="Asia/Almaty",
 )
 
 _ALL: tuple[SiteProfile, ...] = (ASSEMBLY_KZ,)
@@ -61,6 +65,12 @@ def profile_for_url(url: str) -> SiteProfile | None:
         if host in profile.hosts:
             return profile
     return None
+
+
+def time_zone_for_url(url: str) -> str:
+    """The time zone of ``url``'s site: its profile's, else "" (unknown)."""
+    profile = profile_for_url(url)
+    return profile.time_zone if profile else ""
 
 
 def selectors_for_url(url: str) -> Selectors:

@@ -6,7 +6,8 @@ rubric) and whether robots.txt lets the crawler follow it (``robots``: ``allowed
 ``forbidden``; ``next_url_robots`` for the next page).
 
 Imports scrapy, twisted, protego; :mod:`crawler.archive.database`,
-:mod:`crawler.extract.fetched_page`, :mod:`crawler.extract.urls`, :mod:`crawler.items`,
+:mod:`crawler.extract.fetched_page`, :mod:`crawler.extract.urls`,
+:mod:`crawler.fetch_failures`, :mod:`crawler.items`, :mod:`crawler.page_workers`,
 :mod:`crawler.site_profiles`.
 """
 
@@ -18,14 +19,15 @@ from urllib.parse import urlsplit
 import scrapy
 from protego import Protego
 from scrapy.http import Request, Response, TextResponse
-from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from crawler.archive.database import utc_now
 from crawler.extract.fetched_page import extract_article, extract_list
 from crawler.extract.urls import canonical_url
+from crawler.fetch_failures import classify
 from crawler.items import ListedFields
-from crawler.site_profiles import selectors_for_url
+from crawler.page_workers import declared_charset
+from crawler.site_profiles import selectors_for_url, time_zone_for_url
 
 
 class InspectSpider(scrapy.Spider):
@@ -44,9 +46,10 @@ class InspectSpider(scrapy.Spider):
             self.result = {"error": f"not an HTML page ({response.headers.get('Content-Type')})"}
             return
         selectors = selectors_for_url(response.url)
-        body, encoding, url = response.body, response.encoding, response.url
+        body, encoding, url = response.body, declared_charset(response), response.url
+        zone = self.settings.get("NEWS_ARCHIVE_TIME_ZONE") or time_zone_for_url(url) or None
         kind, article = extract_article(
-            body, encoding, url, canonical_url(url), utc_now(), selectors
+            body, encoding, url, canonical_url(url), utc_now(), selectors, time_zone=zone
         )
         result: dict = {"url": response.url, "status": response.status, "page_type": kind}
         if article is not None:
@@ -90,7 +93,4 @@ class InspectSpider(scrapy.Spider):
             link["robots"] = "allowed"
 
     def failed(self, failure: Failure) -> None:
-        if failure.check(HttpError):
-            self.result = {"error": f"HTTP {failure.value.response.status}"}
-        else:
-            self.result = {"error": f"{failure.type.__name__}: {failure.getErrorMessage()}"}
+        self.result = {"error": classify(failure).error}

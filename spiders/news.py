@@ -28,16 +28,13 @@ run's bookkeeping (what was scheduled, stored, walked).
 
 from __future__ import annotations
 
-import gzip
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 import scrapy
-from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response, TextResponse
-from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from twisted.python.failure import Failure
 
@@ -46,11 +43,19 @@ from crawler.archive.database import utc_now
 from crawler.crawl_state import CrawlState
 from crawler.extract.list_page import ListPage
 from crawler.extract.overrides import Selectors
-from crawler.extract.urls import Section, canonical_url, looks_like_article_url, on_start_host
+from crawler.extract.sitemap_body import RefusedSitemap, sitemap_xml
+from crawler.extract.urls import (
+    Section,
+    canonical_url,
+    looks_like_article_url,
+    on_start_host,
+    same_page_one,
+)
+from crawler.fetch_failures import classify
 from crawler.items import Article, ListedFields
 from crawler.page_workers import crawl_workers
 from crawler.pipelines import SQLitePipeline
-from crawler.site_profiles import PROFILES, selectors_for_url
+from crawler.site_profiles import PROFILES, selectors_for_url, time_zone_for_url
 
 
 def split_urls(value: str | Iterable[str] | None) -> list[str]:
@@ -68,9 +73,30 @@ def as_bool(value: object) -> bool:
     return bool(value)
 
 
-def forbidden_by_robots(failure: Failure) -> bool:
-    """The request was dropped by robots.txt (an IgnoreRequest that is no HTTP error)."""
-    return bool(failure.check(IgnoreRequest)) and not failure.check(HttpError)
+def odd_answer(response: Response) -> str | None:
+    """Why a 200 answer to an article URL holds no page at all (empty, binary, not
+    HTML), or None when it is a page."""
+    if not isinstance(response, TextResponse):
+        content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
+        return f"not an HTML page ({content_type or 'no content type'})"
+    body = response.body
+    if not body.strip():
+        return "empty body"
+    if b"\x00" in body[:2048]:
+        return "binary body"
+    return None
+
+
+#: The largest sitemap read (also after gunzip): the sitemap protocol's own limit.
+SITEMAP_MAXSIZE = 50 * 1024 * 1024
+
+
+def linked_url(request: Request) -> str:
+    """The canonical URL a request was made for, before any redirect."""
+    if request.meta.get("canonical"):
+        return request.meta["canonical"]
+    redirects = request.meta.get("redirect_urls")
+    return canonical_url(redirects[0] if redirects else request.url)
 
 
 def parse_lastmod(value: str | None) -> datetime | None:
@@ -114,10 +140,13 @@ class NewsSpider(scrapy.Spider):
         self.selectors_by_start: dict[str, Selectors] = {}
         #: Start lists walked to their end (or read from the sitemaps) in this run.
         self.walks_completed: set[str] = set()
-        #: The article links of each list page walked, per start list: a page showing
-        #: the same links again (page 1 of a forward list reached as ``?PAGEN_1=1``, an
-        #: out-of-range page repeating the last one) ends the walk.
-        self.walked_pages: dict[str, set[tuple[str, ...]]] = defaultdict(set)
+        #: Per start list: the list pages and article links this run's walk has seen.
+        self.walk_pages: dict[str, set[str]] = defaultdict(set)
+        self.walk_links: dict[str, set[str]] = defaultdict(set)
+        self.time_zones: dict[str, str] = {}
+        #: The article links of each list page walked, per start list, and the page that
+        #: showed them first: ``?PAGEN_1=1`` of a forward list shows page 1 again.
+        self.walked_links: dict[str, dict[tuple[str, ...], str]] = defaultdict(dict)
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -145,6 +174,12 @@ class NewsSpider(scrapy.Spider):
         self.fetch_images = settings.getbool("NEWS_ARCHIVE_IMAGES") and bool(captured)
         self.image_maxsize = settings.getint("NEWS_ARCHIVE_IMAGE_MAXSIZE", 10_000_000)
         self.images_requested: set[str] = set()
+        self.max_list_pages = settings.getint("NEWS_ARCHIVE_MAX_LIST_PAGES", 2000)
+        depth_limit = settings.getint("DEPTH_LIMIT", 0)
+        if depth_limit:  # Scrapy would drop the next list page (and its articles) silently
+            self.max_list_pages = min(self.max_list_pages, depth_limit)
+        self.url_length_limit = settings.getint("URLLENGTH_LIMIT", 2083)
+        self.time_zone = settings.get("NEWS_ARCHIVE_TIME_ZONE") or None
 
     def load_crawl_state(self) -> CrawlState | None:
         """What the archive holds, as the storage pipeline loaded it under the crawl lock
@@ -188,6 +223,14 @@ class NewsSpider(scrapy.Spider):
             found = self.selectors_by_start[start_url] = selectors_for_url(start_url)
         return found
 
+    def site_time_zone(self, start_url: str) -> str | None:
+        """The zone the site's relative dates are read in: the setting, else the site
+        profile's; None (this machine's clock) for a site without a profile."""
+        zone = self.time_zones.get(start_url)
+        if zone is None:
+            zone = self.time_zones[start_url] = self.time_zone or time_zone_for_url(start_url)
+        return zone or None
+
     def section_of(self, url: str) -> str | None:
         """The start list whose section holds ``url``, if any."""
         return next((s for s in self.start_urls if self.in_section(url, s)), None)
@@ -226,6 +269,10 @@ class NewsSpider(scrapy.Spider):
             # The URL is canonical already: parse_article need not work it out again
             # unless the page answered from elsewhere (a redirect).
             meta={"lastmod": lastmod, "canonical": url, "listed": listed},
+            # The spider keeps its own set of scheduled articles; Scrapy's duplicate
+            # filter would drop a redirect back to a URL already asked for (a redirect
+            # loop, a second old URL of one article) without a word.
+            dont_filter=True,
             # Before the first list page of the next run (priority 0), after the other
             # list pages of a run (2): see list_request. Keeps the queue short.
             priority=1,
@@ -248,18 +295,40 @@ class NewsSpider(scrapy.Spider):
     def follow_list(
         self, page: ListPage, page_url: str, start_url: str, number: int = 1
     ) -> Iterator[Request]:
-        """The list page's new article links, then the next list page while walking on."""
-        self.crawler.stats.inc_value("news/article_links", len(page.article_urls))
-        links = tuple(page.article_urls)
-        if links and links in self.walked_pages[start_url]:
-            self.logger.info("%s repeats a page already walked: end of the list", page_url)
+        """The list page's new article links, then the next list page while walking on.
+
+        The walk stops on a page that repeats what it has seen (the same page again, or
+        only links it has already seen: an out-of-range page number, a pager that never
+        ends) and after ``NEWS_ARCHIVE_MAX_LIST_PAGES`` pages; either is unhealthy (the
+        list's end may be out of reach) and the list is not marked walked. One repeat is
+        the list's end, not a fault: page 1 reached again under its other name
+        (``?PAGEN_1=1`` of a forward-numbered list shows the bare list URL's page)."""
+        stats = self.crawler.stats
+        stats.inc_value("news/article_links", len(page.article_urls))
+        seen_pages, seen_links = self.walk_pages[start_url], self.walk_links[start_url]
+        page_key = canonical_url(page_url)
+        pairs = [(link, on_start_host(link, start_url)) for link in page.article_urls]
+        links = [url for _link, url in pairs]
+        first_shown = self.walked_links[start_url].get(tuple(links)) if links else None
+        if first_shown is not None and same_page_one(page_key, first_shown):
+            self.logger.info("%s shows page 1 again: end of the list", page_url)
             self.walks_completed.add(start_url)
             return
-        self.walked_pages[start_url].add(links)
+        if page_key in seen_pages or (links and seen_links.issuperset(links)):
+            # The same page again, or only links seen: a pager that does not advance (the
+            # rest of the list is out of reach) or a next link past the end.
+            self.logger.error("List page %s repeats what the walk has seen: stop", page_url)
+            stats.inc_value("news/list_repeats")
+            return
+        seen_pages.add(page_key)
+        seen_links.update(links)
+        self.walked_links[start_url].setdefault(tuple(links), page_key)
         new = 0
-        for link in page.article_urls:
-            url = on_start_host(link, start_url)
+        for link, url in pairs:
             if url in self.scheduled or not self.in_section(url, start_url):
+                continue
+            if len(url) > self.url_length_limit:
+                self.drop_link(url, "url_too_long", f"URL of {len(url)} characters not fetched")
                 continue
             if url in self.known:
                 self.scheduled.add(url)
@@ -274,12 +343,26 @@ class NewsSpider(scrapy.Spider):
         if not (self.full or new or start_url not in self.walked):
             self.logger.info("Nothing new on %s: stop walking this list", page_url)
             return
+        if number >= self.max_list_pages:
+            bound = (
+                f"stopped walking {start_url} after {number} list pages "
+                "(NEWS_ARCHIVE_MAX_LIST_PAGES or DEPTH_LIMIT)"
+            )
+            self.logger.error("%s", bound)
+            stats.set_value("news/list_bound", bound)
+            return
         yield self.list_request(next_url, start_url, number + 1)
+
+    def drop_link(self, url: str, kind: str, error: str) -> None:
+        """A linked article not fetched: counted, and a failure row says why."""
+        self.logger.warning("Not fetched (%s): %s", error, url[:200])
+        self.crawler.stats.inc_value("news/links_dropped")
+        self.record_failure(url, "article", kind, None, error)
 
     def list_failed(self, failure: Failure) -> Iterator[Request]:
         request = failure.request
         start_url = request.cb_kwargs["start_url"]
-        if forbidden_by_robots(failure):
+        if classify(failure).kind == "robots":
             self.logger.info(
                 "robots.txt forbids %s: reading the sitemaps for %s", request.url, start_url
             )
@@ -315,34 +398,37 @@ class NewsSpider(scrapy.Spider):
         if not sitemaps:
             sitemaps = [f"{urlsplit(response.url).scheme}://{host}/sitemap.xml"]
         for url in sitemaps:
-            yield Request(
-                url,
-                callback=self.parse_sitemap,
-                errback=self.sitemap_failed,
-                cb_kwargs={"host": host},
-            )
+            yield self.sitemap_request(url, host)
 
     def parse_sitemap(self, response: Response, host: str) -> Iterator[Request]:
         self.crawler.stats.inc_value("news/sitemaps")
-        body = response.body
-        if body[:2] == b"\x1f\x8b":
-            body = gzip.decompress(body)
+        try:
+            body = sitemap_xml(response.body, SITEMAP_MAXSIZE)
+        except RefusedSitemap as exc:
+            self.logger.warning("Sitemap %s refused: %s", response.url, exc)
+            self.record_failure(canonical_url(response.url), "sitemap", "odd_answer", 200, str(exc))
+            return
         sitemap = Sitemap(body)
         if sitemap.type == "sitemapindex":
             for entry in sitemap:
                 if urlsplit(entry["loc"]).netloc == host:
-                    yield Request(
-                        entry["loc"],
-                        callback=self.parse_sitemap,
-                        errback=self.sitemap_failed,
-                        cb_kwargs={"host": host},
-                    )
+                    yield self.sitemap_request(entry["loc"], host)
             return
         entries = [(canonical_url(e["loc"]), e.get("lastmod")) for e in sitemap if "loc" in e]
         self.sitemap_entries[host].extend(entries)
         for start_url in self.sitemap_sections[host]:
             self.walks_completed.add(start_url)
             yield from self.sitemap_article_requests(entries, start_url)
+
+    def sitemap_request(self, url: str, host: str) -> Request:
+        """A sitemap (the protocol allows 50 MB: more than a news page's cap)."""
+        return Request(
+            url,
+            callback=self.parse_sitemap,
+            errback=self.sitemap_failed,
+            cb_kwargs={"host": host},
+            meta={"download_maxsize": SITEMAP_MAXSIZE},
+        )
 
     def sitemap_article_requests(
         self, entries: list[tuple[str, str | None]], start_url: str
@@ -378,24 +464,34 @@ class NewsSpider(scrapy.Spider):
         if not self.in_section(url, start_url):
             self.logger.warning("Redirected out of the news section: %s", response.url)
             self.crawler.stats.inc_value("news/off_section")
+            self.crawler.stats.inc_value("news/links_dropped")
+            self.record_failure(
+                response.meta.get("canonical") or url,
+                "article",
+                "off_section",
+                response.status,
+                f"redirected out of the news section to {response.url}",
+            )
             return []
         if url in self.stored:  # reached twice in this run (an old URL redirected here)
             self.record_aliases(response, url)
             return []
-        kind, article = (
-            await self.workers.extract_article(
-                response, url, utc_now(), self.selectors(start_url), response.meta.get("listed")
-            )
-            if isinstance(response, TextResponse)
-            else ("other", None)
+        odd = odd_answer(response)
+        if odd is not None:
+            return self.not_stored(url, response, "odd_answer", odd)
+        kind, article = await self.workers.extract_article(
+            response,
+            url,
+            utc_now(),
+            self.selectors(start_url),
+            response.meta.get("listed"),
+            self.site_time_zone(start_url),
         )
         if article is None:
-            self.logger.warning("Not an article page (%s), not stored: %s", kind, response.url)
-            self.crawler.stats.inc_value("news/not_article")
-            self.record_failure(
-                url, "article", "not_article", response.status, f"not an article page ({kind})"
-            )
-            return []
+            return self.not_stored(url, response, "not_article", f"not an article page ({kind})")
+        if "\ufffd" in (article.body or "") or "\ufffd" in (article.title or ""):
+            self.logger.warning("Undecodable bytes (stored as U+FFFD) on %s", response.url)
+            self.crawler.stats.inc_value("news/undecodable_pages")
         self.record_aliases(response, url)
         if url in self.stored:  # the same article, read meanwhile from another response
             return []
@@ -436,6 +532,14 @@ class NewsSpider(scrapy.Spider):
         self.crawler.stats.inc_value("news/image_failures")
         self.logger.info("Image not kept: %s (%s)", failure.request.url, failure.getErrorMessage())
 
+    def not_stored(self, url: str, response: Response, kind: str, error: str) -> list:
+        """A 200 answer that holds no article: a failure row, retried by the next runs
+        a bounded number of times (:data:`crawler.archive.schema.ODD_ANSWER_RUNS`)."""
+        self.logger.warning("No article (%s), not stored: %s", error, response.url)
+        self.crawler.stats.inc_value("news/not_article")
+        self.record_failure(url, "article", kind, response.status, error)
+        return []
+
     def record_aliases(self, response: Response, url: str) -> None:
         """Old URLs that redirected here are known from now on."""
         for alias in {canonical_url(u) for u in response.meta.get("redirect_urls", ())}:
@@ -444,12 +548,12 @@ class NewsSpider(scrapy.Spider):
 
     def article_failed(self, failure: Failure) -> Iterator[Request]:
         request = failure.request
-        if forbidden_by_robots(failure):
+        if classify(failure).kind == "robots":
             # robots.txt forbids this link (an old index.php?ELEMENT_ID= alias, say): the
             # sitemaps may hold the article under its allowed URL.
             self.crawler.stats.inc_value("news/robots_forbidden")
             self.record_failure(
-                canonical_url(request.url), "article", "robots", None, "forbidden by robots.txt"
+                linked_url(request), "article", "robots", None, "forbidden by robots.txt"
             )
             yield from self.use_sitemaps(request.cb_kwargs["start_url"])
             return
@@ -457,15 +561,16 @@ class NewsSpider(scrapy.Spider):
         self.report_failure(failure, page="article")
 
     def report_failure(self, failure: Failure, page: str) -> None:
+        """A failure row for the URL that was asked for (not where a redirect led),
+        with the real reason (:func:`crawler.fetch_failures.classify`)."""
         request = failure.request
-        status, kind = None, "network"
-        if failure.check(HttpError):
-            status, kind = failure.value.response.status, "http"
-            error = f"HTTP {status}"
+        found = classify(failure)
+        if found.kind == "http" and request.meta.get("redirect_urls"):
+            error = f"{found.error} at {request.url} (redirected)"
         else:
-            error = f"{failure.type.__name__}: {failure.getErrorMessage()}"
+            error = found.error
         self.logger.warning("Failed %s: %s", request.url, error)
-        self.record_failure(canonical_url(request.url), page, kind, status, error)
+        self.record_failure(linked_url(request), page, found.kind, found.status, error)
 
     def record_failure(
         self, url: str, page: str, kind: str, status: int | None, error: str

@@ -175,9 +175,38 @@ def test_known_urls_cover_aliases_and_final_failures(store):
         "http://x/ru/news/a/",
         "http://x/ru/news/index.php?ELEMENT_ID=1",
         "http://x/ru/news/gone/",
-        "http://x/ru/news/rss/",
         "http://x/ru/news/index.php?ELEMENT_ID=2",
     }
+    # An odd answer (a page that is no article) is retried by the next runs ...
+    assert "http://x/ru/news/rss/" in store.retryable_failures()
+
+
+def _odd(url: str, kind: str = "odd_answer") -> dict:
+    return {"url": url, "kind": kind, "status": 200, "error": "empty body", "failed_at": "t"}
+
+
+def test_an_odd_answer_is_retried_by_a_bounded_number_of_runs(store):
+    """Before: an empty or binary 200 was a permanent skip (retry=0) at once."""
+    url = "http://x/ru/news/empty/"
+    for crawl_id in (1, 2):
+        store.record_failures([_odd(url)], crawl_id=crawl_id)
+        assert url in store.retryable_failures()
+        assert url not in store.known_urls()
+    store.record_failures([_odd(url, "not_article")], crawl_id=3)
+    assert url not in store.retryable_failures()
+    assert url in store.known_urls()  # three runs answered oddly: --full only
+
+
+def test_a_failed_url_that_now_redirects_to_an_article_is_resolved(store):
+    """Before: only failures of stored URLs were resolved; an alias stayed "retry"."""
+    old = "http://x/ru/news/index.php?ELEMENT_ID=1"
+    store.record_failures(
+        [{"url": old, "status": 503, "error": "HTTP 503", "failed_at": "t"}], crawl_id=1
+    )
+    assert store.retryable_failures() == [old]
+    store.save_batch([article()], [], {old: "http://x/ru/news/a/"}, crawl_id=2)
+    assert store.retryable_failures() == []
+    assert store.db["failures"].get(1)["resolved_crawl_id"] == 2
 
 
 def test_lastmod_from_a_sitemap_is_kept_when_a_list_leads_to_the_next_fetch(store):

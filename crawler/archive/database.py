@@ -46,9 +46,12 @@ def open_database(
     create: bool = True,
     any_thread: bool = False,
     busy_timeout_ms: int = BUSY_TIMEOUT_MS,
+    wal: bool = True,
 ) -> sqlite_utils.Database:
     """Open the archive at ``path`` (WAL mode, busy timeout) and check it is SQLite.
 
+    ``wal``: switch a created database to WAL mode here (False: the caller does, after
+    checking that the file is an archive).
     ``any_thread``: the connection may be used from another thread than this one (one
     thread at a time: the caller sees to that). ``busy_timeout_ms``: how long a write
     waits for another writer's lock before it fails.
@@ -65,7 +68,7 @@ def open_database(
         )
         db.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
         db.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        if create and db.journal_mode != "wal":
+        if create and wal and db.journal_mode != "wal":
             db.enable_wal()
     except sqlite3.DatabaseError as exc:
         raise StorageError(f"cannot open database {path}: {exc}") from exc

@@ -99,6 +99,21 @@ TABLES: dict[str, TableDescription] = {
             "dates_unparsed": "articles whose date text could not be read",
             "views_unparsed": "articles whose counter text could not be read",
             "summary": "the reasons of an unhealthy or aborted verdict; NULL when the run was ok",
+            "sitemaps": "sitemaps read",
+            "article_links": "article links found on the list pages",
+            "article_links_new": "of those, links not stored before",
+            "with_title": "articles stored with a title",
+            "with_published": "articles stored with a date",
+            "with_body": "articles stored with a body",
+            "storage_errors": "batches that could not be written",
+            "odd_answers": "article links that answered with no article (empty, binary, "
+            "another kind of page)",
+            "list_repeats": "list walks ended by a page repeating what the walk had seen",
+            "list_bound": "which list stopped at the list-page bound "
+            "(`NEWS_ARCHIVE_MAX_LIST_PAGES`), if one did",
+            "host_refused": "why a refusing site stopped the run, if it did",
+            "links_dropped": "links not fetched: over-long URL, redirected out of the section",
+            "memory_errors": "pages whose reading ran out of memory (unhealthy)",
             "kind": "`crawl`, or `reparse` for a re-extraction from the raw captures",
             "warc_files": "JSON list of the raw capture files (WARC) the run wrote",
         },
@@ -111,14 +126,16 @@ TABLES: dict[str, TableDescription] = {
             "url": "the URL that failed",
             "crawl_id": "the run (`crawls.id`)",
             "page": "`article`, `list` or `sitemap`",
-            "kind": "`http`, `network`, `robots` (robots.txt forbids the URL) or "
-            "`not_article` (the link led to a page that is not an article)",
+            "kind": "what went wrong: `http`, `network`, `robots`, `not_article`, "
+            "`odd_answer`, `redirects`, `too_large`, `off_host`, `off_section` or "
+            '`url_too_long` (see "Failure kinds" below)',
             "status": "HTTP status; NULL for a network error or time-out",
             "error": "the message",
-            "retry": "1 when the next run fetches the article again (5xx, 429, time-outs); "
-            "404s and the rest wait for `--full`",
+            "retry": '1 when the next run fetches the article again (see "Failure '
+            'kinds" below); the latest row of a URL decides',
             "failed_at": "UTC time of the failure",
-            "resolved_at": "set when a later run fetched the URL successfully",
+            "resolved_at": "set when a later run fetched the URL successfully, or found that "
+            "it now redirects to a stored article",
             "resolved_crawl_id": "that later run (`crawls.id`)",
         },
     ),

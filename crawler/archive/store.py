@@ -17,10 +17,19 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 
 from crawler.archive.database import BUSY_TIMEOUT_MS, StorageError, open_database, utc_now
-from crawler.archive.schema import ensure_schema, is_retryable
+from crawler.archive.schema import (
+    BOUNDED_RETRY_KINDS,
+    check_integrity,
+    check_ours,
+    ensure_schema,
+    is_retryable,
+)
 from crawler.items import Article
 
 _ARTICLE_FIELDS = tuple(f.name for f in fields(Article))
+
+#: The latest unresolved failure of each URL: it decides whether the URL is retried.
+_LATEST_FAILURES = "SELECT max(id) FROM failures WHERE resolved_at IS NULL GROUP BY url"
 
 #: Rows per INSERT statement when saving a batch (see ``ArchiveStore._insert``).
 ROWS_PER_STATEMENT = 500
@@ -44,10 +53,34 @@ class ArchiveStore:
     """The archive database: read what is known, write batches of articles."""
 
     def __init__(
-        self, path: str | Path, any_thread: bool = False, busy_timeout_ms: int = BUSY_TIMEOUT_MS
+        self,
+        path: str | Path,
+        any_thread: bool = False,
+        busy_timeout_ms: int = BUSY_TIMEOUT_MS,
+        *,
+        verify: bool = False,
+        adopt: bool = False,
     ):
+        """Open (or create) the archive at ``path``. Before anything is written the file
+        is checked to be an archive (or empty; ``adopt``: any SQLite file) with tables of
+        the right shape; ``verify`` also runs ``PRAGMA quick_check``. Missing tables and
+        columns are then added. Raises :class:`StorageError` with one line."""
         self.path = Path(path)
-        self.db = open_database(self.path, any_thread=any_thread, busy_timeout_ms=busy_timeout_ms)
+        self.db = open_database(
+            self.path, any_thread=any_thread, busy_timeout_ms=busy_timeout_ms, wal=False
+        )
+        try:
+            if verify:
+                check_integrity(self.db, self.path)
+            check_ours(self.db, self.path, adopt)
+            if self.db.journal_mode != "wal":
+                self.db.enable_wal()
+        except sqlite3.DatabaseError as exc:
+            self.db.conn.close()
+            raise StorageError(f"cannot open database {self.path}: {exc}") from exc
+        except StorageError:
+            self.db.conn.close()
+            raise
         ensure_schema(self.db, self.path)
 
     def close(self) -> None:
@@ -61,7 +94,7 @@ class ArchiveStore:
         article, a link robots.txt forbids (``--full`` tries them again)."""
         sql = (
             "SELECT url FROM articles UNION SELECT alias FROM url_aliases "
-            "UNION SELECT url FROM failures WHERE resolved_at IS NULL AND retry = 0"
+            f"UNION SELECT url FROM failures WHERE retry = 0 AND id IN ({_LATEST_FAILURES})"
         )
         return {row[0] for row in self.db.execute(sql)}
 
@@ -81,7 +114,8 @@ class ArchiveStore:
     def retryable_failures(self) -> list[str]:
         """URLs whose last fetch failed with a temporary error and is not resolved."""
         sql = (
-            "SELECT DISTINCT url FROM failures WHERE resolved_at IS NULL AND retry = 1 ORDER BY url"
+            f"SELECT url FROM failures WHERE retry = 1 AND id IN ({_LATEST_FAILURES}) "
+            "AND url NOT IN (SELECT alias FROM url_aliases) ORDER BY url"
         )
         return [row[0] for row in self.db.execute(sql)]
 
@@ -187,9 +221,28 @@ class ArchiveStore:
         ``failed_at``; ``retry`` is derived from kind and status (:func:`is_retryable`)."""
         if not failures:
             return
-        rows = [{**f, "crawl_id": crawl_id, "retry": int(is_retryable(f))} for f in failures]
+        earlier = self._odd_failure_runs([f["url"] for f in failures])
+        rows = [
+            {**f, "crawl_id": crawl_id, "retry": int(is_retryable(f, earlier.get(f["url"], 0)))}
+            for f in failures
+        ]
         with self.writing():
             self.db["failures"].insert_all(rows)
+
+    def _odd_failure_runs(self, urls: list[str]) -> dict[str, int]:
+        """``url -> runs`` whose unresolved failure of that URL was an odd answer (a kind
+        in :data:`~crawler.archive.schema.BOUNDED_RETRY_KINDS`)."""
+        found: dict[str, int] = {}
+        kinds = list(BOUNDED_RETRY_KINDS)
+        for start in range(0, len(urls), 500):
+            chunk = urls[start : start + 500]
+            sql = (
+                "SELECT url, count(DISTINCT coalesce(crawl_id, id)) FROM failures "
+                f"WHERE resolved_at IS NULL AND kind IN ({','.join('?' * len(kinds))}) "
+                f"AND url IN ({','.join('?' * len(chunk))}) GROUP BY url"
+            )
+            found.update(self.db.execute(sql, [*kinds, *chunk]).fetchall())
+        return found
 
     def record_completed_walks(self, start_urls: Iterable[str], crawl_id: int | None) -> None:
         """Remember that these lists were walked to the end by a finished crawl."""
@@ -241,6 +294,9 @@ class ArchiveStore:
             self.record_failures(failures, crawl_id)
             counts = self.save_articles(articles, crawl_id)
             self.record_aliases(aliases)
+            if crawl_id is not None:
+                # A URL that failed before and now redirects to an article is resolved.
+                self._resolve_failures(list(aliases), crawl_id)
         return counts
 
     @contextmanager

@@ -216,6 +216,27 @@ def canonical_url(url: str) -> str:
     return canonicalize_url(rebuilt, keep_fragments=False)
 
 
+_PAGE_ONE_VALUE = re.compile(r"^(?:1|page-1)$", re.IGNORECASE)
+
+
+def same_page_one(url: str, other: str) -> bool:
+    """``url`` and ``other`` are one list page under two names: equal once a page-1
+    parameter (``PAGEN_1=1``, ``nav-news=page-1``) is dropped — what page 1 of a
+    forward-numbered list is (under reverse numbering ``PAGEN_1=1`` is the *oldest*
+    page, so the two stay apart in :func:`canonical_url`)."""
+
+    def without_page_one(value: str) -> str:
+        parts = urlsplit(value)
+        kept = [
+            raw
+            for raw, key, val in _query_pairs(parts.query)
+            if not ((_PAGEN_KEY.match(key) or _NAV_KEY.match(key)) and _PAGE_ONE_VALUE.match(val))
+        ]
+        return canonical_url(urlunsplit(parts._replace(query="&".join(kept))))
+
+    return without_page_one(url) == without_page_one(other)
+
+
 def _host(netloc: str) -> str:
     host = netloc.lower().rpartition("@")[2].split(":")[0]
     return host.removeprefix("www.")
@@ -254,6 +275,11 @@ def on_start_host(url: str, start_url: str) -> str:
     if same == wanted:
         return url
     return urlunsplit((*wanted, parts.path, parts.query, parts.fragment))
+
+
+def same_site(url: str, other: str) -> bool:
+    """``url`` and ``other`` are on one host (``www.``, scheme and port aside)."""
+    return _host(urlsplit(url).netloc) == _host(urlsplit(other).netloc)
 
 
 def in_section(url: str, start_url: str) -> bool:

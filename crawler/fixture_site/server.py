@@ -1,21 +1,22 @@
 """HTTP serving: routing, the server-side faults (503s, redirects, windows-1251) and the
 request log. Faults are described in :mod:`crawler.fixture_site.faults`.
 
-Imports :mod:`.faults`, :mod:`.feeds`, :mod:`.pages`, :mod:`.content`, :mod:`.families`,
-:mod:`.templates`, :mod:`.words`.
+Imports :mod:`.faults`, :mod:`.feeds`, :mod:`.hostile`, :mod:`.pages`, :mod:`.content`,
+:mod:`.families`, :mod:`.templates`, :mod:`.words`.
 """
 
 from __future__ import annotations
 
 import re
 import threading
+import time
 import traceback
 from dataclasses import dataclass, field
 from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-from . import faults, feeds, pages
+from . import faults, feeds, hostile, pages
 from .content import Archive, Snapshot, Story, section_path, slugify
 from .families import FAMILIES, LAYOUTS
 from .templates import Ctx, Family
@@ -99,6 +100,7 @@ class App:
         self._hits: dict[tuple, int] = {}
         self._answers: dict[tuple, Response] = {}  # see respond()
         self.sessions = 0
+        self.hostile = hostile.Hostile()
         self.set_phase(phase)
 
     def set_phase(self, phase: int) -> None:
@@ -284,7 +286,13 @@ class Handler(BaseHTTPRequestHandler):
 
     def answer(self, send_body: bool) -> None:
         app = self.server.app
-        response = app.respond(self.path)
+        trickle = 0.0
+        if self.path.startswith("/hostile/"):
+            found = app.hostile.respond(self.path, self.headers.get("Host", ""), app.base)
+            response = Response(found.status, found.content_type, found.body, found.headers)
+            trickle = found.trickle
+        else:
+            response = app.respond(self.path)
         app.record(self.command, self.path, response.status)
         self.send_response(response.status)
         self.send_header("Content-Type", response.content_type)
@@ -295,8 +303,22 @@ class Handler(BaseHTTPRequestHandler):
         for name, value in response.headers:
             self.send_header(name, value)
         self.end_headers()
-        if send_body:
+        if send_body and trickle:
+            self.trickle(response.body, trickle)
+        elif send_body:
             self.wfile.write(response.body)
+
+    def trickle(self, body: bytes, seconds: float) -> None:
+        """Send ``body`` one byte every ``seconds`` (a slow server), until the client
+        gives up."""
+        for i in range(len(body)):
+            try:
+                self.wfile.write(body[i : i + 1])
+                self.wfile.flush()
+            except OSError:
+                self.close_connection = True
+                return
+            time.sleep(seconds)
 
     def version_string(self) -> str:
         """The ``Server`` header."""

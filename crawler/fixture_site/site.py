@@ -87,6 +87,16 @@ class FixtureSite:
         with self.app.lock:
             return list(self.app.log)
 
+    def hostile_url(self, case: str) -> str:
+        """The news list of a hostile case (:mod:`.hostile`)."""
+        return f"{self.url}/hostile/{case}/"
+
+    @property
+    def hostile_log(self) -> list[tuple[float, str, str, int]]:
+        """The hostile routes' log: (monotonic time, Host header, path, status)."""
+        with self.app.hostile.lock:
+            return list(self.app.hostile.log)
+
     @property
     def sessions(self) -> int:
         """PHP sessions started: requests that came without the ``PHPSESSID`` cookie."""
