@@ -197,13 +197,13 @@ def test_newest_page_of_two_links_to_page_one() -> None:
 def test_article_links_override() -> None:
     html = (
         "<html><body><div class='l'>"
-        '<a class="x" href="/news/outside-the-section/">Другая рубрика</a>'
+        '<a class="x" href="/other/outside-the-section/">Другая рубрика</a>'
         '<a class="x" href="/ru/news/a/">Новость А с длинным заголовком</a>'
         '<a class="x" href="/ru/news/rss/">RSS</a>'
         "</div></body></html>"
     )
     page = extract_list_page(html, LIST_URL, Selectors(article_links="a.x"))
-    assert page.article_urls == ["https://site.kz/news/outside-the-section/", LIST_URL + "a/"]
+    assert page.article_urls == ["https://site.kz/other/outside-the-section/", LIST_URL + "a/"]
     generic = extract_list_page(html, LIST_URL)
     assert generic.article_urls == [LIST_URL + "a/"]
 

@@ -196,3 +196,20 @@ def test_the_real_sites_english_article(url: str) -> None:
     assert article.lang == "en"  # a Russian <html lang> on the English text loses
     assert "Back to the list" not in article.body
     assert article.body.startswith("A seminar on the prevention")
+
+
+def test_an_english_list_links_its_articles_without_the_language_segment() -> None:
+    """assembly.kz links English articles as ``/en/news/<slug>/`` and ``/news/<slug>/``."""
+    items = "".join(
+        f'<div class="item"><a href="{path}">English news item number {n} about the Assembly</a>'
+        f"<span class='date'>13 February, 2020</span></div>"
+        for n, path in enumerate(["/news/first-item/", "/en/news/second-item/", "/news/third/"])
+    )
+    html = f"<html><body><div class='news'>{items}</div></body></html>"
+    page = extract_list(html.encode(), "utf-8", "https://assembly.kz/en/news/", None)
+    assert page.article_urls == [
+        "https://assembly.kz/news/first-item/",
+        "https://assembly.kz/en/news/second-item/",
+        "https://assembly.kz/news/third/",
+    ]
+    assert page.listed["https://assembly.kz/news/third/"].date_raw == "13 February, 2020"
