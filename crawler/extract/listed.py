@@ -18,16 +18,20 @@ Above both extractors, like :mod:`.classify`: imports :mod:`crawler.items` and
 
 from __future__ import annotations
 
+import re
+
 from lxml import etree
 
 from crawler.extract.article.common import Found
 from crawler.extract.article.meta import find_meta
-from crawler.extract.dates import day_and_month, parse_date
+from crawler.extract.dates import day_and_month, find_date, parse_date
 from crawler.extract.document import ParsedPage
 from crawler.extract.list_page import ListPage, list_page_links
 from crawler.extract.listing import list_items
 from crawler.extract.overrides import GENERIC, Selectors
 from crawler.items import ListedFields
+
+_YEAR = re.compile(r"(?<!\d)(?:1[89]|2[01])\d\d(?!\d)")
 
 
 def extract_listed_page(html: str, url: str, selectors: Selectors = GENERIC) -> ListPage:
@@ -63,10 +67,16 @@ def item_fields(page: ParsedPage, item: etree._Element, link: etree._Element) ->
     )
 
 
+def _whole_date(text: str) -> bool:
+    """A date the fast path reads ("24.08.2022", "Сегодня, 10:15"), or a text with a
+    year that the slow path reads; a text without a year is never a whole date."""
+    return bool(find_date(text)) or (bool(_YEAR.search(text)) and bool(parse_date(text)))
+
+
 def _full_date(found: Found | None, item: etree._Element) -> str | None:
     """The item's date text when it is a whole date; else a machine-readable date of the
     same item that the visible text does not contradict; else None."""
-    if found and parse_date(found.text):
+    if found and _whole_date(found.text):
         return found.text
     shown = day_and_month(found.text) if found else None
     if found and shown is None:

@@ -57,7 +57,12 @@ from crawler.extract.article.common import (
     own_text_length,
     text_length,
 )
-from crawler.extract.article.inserts import block_after, drop_link_paragraphs, opens_other_block
+from crawler.extract.article.inserts import (
+    HEADING_LIKE,
+    block_after,
+    drop_link_paragraphs,
+    opens_other_block,
+)
 from crawler.extract.document import ParsedPage, is_inside
 from crawler.extract.overrides import Selectors
 from crawler.extract.regions import BOILERPLATE
@@ -262,7 +267,7 @@ def _body_skips(
     for element in root.iter(etree.Element):
         if flags.get(element, 0) & ~base & BOILERPLATE or element.tag == "h1":
             skip.add(element)
-        elif opens_other_block(element):
+        elif element.tag in HEADING_LIKE and opens_other_block(element):
             skip.update(block_after(element))
         elif (
             element.tag in HEADINGS and title_text and inline_text(element).casefold() == title_text
