@@ -41,7 +41,8 @@ def extract_article(
     """An article URL's page fetched from ``url``: its type and, for an article, its
     record (fields extracted, date and counter normalised) under ``canonical``.
     ``listed``: what the list showed beside the link, for the fields the page lacks."""
-    kind, fields = extract_page(decode(body, encoding), url, selectors or GENERIC)
+    titles = listed.other_titles if listed else ()
+    kind, fields = extract_page(decode(body, encoding), url, selectors or GENERIC, titles)
     if fields is None:
         return kind, None
     return kind, build_article(canonical, fields, fetched_at, listed=listed)

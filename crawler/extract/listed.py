@@ -29,6 +29,7 @@ from crawler.extract.document import ParsedPage
 from crawler.extract.list_page import ListPage, list_page_links
 from crawler.extract.listing import list_items
 from crawler.extract.overrides import GENERIC, Selectors
+from crawler.extract.text import inline_text
 from crawler.items import ListedFields
 
 _YEAR = re.compile(r"(?<!\d)(?:1[89]|2[01])\d\d(?!\d)")
@@ -43,17 +44,19 @@ def extract_listed_page(html: str, url: str, selectors: Selectors = GENERIC) -> 
 
 
 def listed_fields(page: ParsedPage, urls: list[str]) -> dict[str, ListedFields]:
-    """``url -> ListedFields`` for the ``urls`` whose list item shows a date, a counter or
-    a rubric (links found by a site override, outside the list's items, get none)."""
+    """``url -> ListedFields`` for the ``urls`` of the list's items: what each shows
+    beside its link, and the titles of the other items (links found by a site override,
+    outside the list's items, get none)."""
     where = list_items(page).where
+    titles = {url: inline_text(where[url][1]) for url in urls if url in where}
     found: dict[str, ListedFields] = {}
     for url in urls:
         spot = where.get(url)
         if spot is None:
             continue
         fields = item_fields(page, *spot)
-        if fields:
-            found[url] = fields
+        fields.other_titles = tuple(t for u, t in titles.items() if u != url and t)
+        found[url] = fields
     return found
 
 

@@ -236,9 +236,11 @@ def body_text(
     body: Body | None,
     teasers: list[etree._Element],
     fields: list[Found | None],
+    other_titles: tuple[str, ...] = (),
 ) -> str:
     """The article text: ``body`` read without what is not text. ``fields`` are the
-    title, date, counter and category found (their lines are left out)."""
+    title, date, counter and category found (their lines are left out);
+    ``other_titles`` those of other articles, known from the list page."""
     if body is None:
         return ""
     if body.overridden:
@@ -246,7 +248,7 @@ def body_text(
         return "\n\n".join(text for text in texts if text)
     root = body.elements[0]
     skip = set(body.skip) | _body_skips(page, root, teasers, fields)
-    kept = drop_link_paragraphs(page, root, paragraphs(root, skip, body.stop_at))
+    kept = drop_link_paragraphs(page, root, paragraphs(root, skip, body.stop_at), other_titles)
     values = [found.text for found in fields if found]
     return "\n\n".join(_drop_read_also(_trim_meta_paragraphs(kept, values)))
 

@@ -7,7 +7,7 @@ are not the article's text; none of them may reach ``body``:
   ask-a-question line, a subscribe link, links to the previous and next articles (at
   most a tenth of the paragraph is left once its link texts and separators go);
 * a paragraph that repeats the title of another article the page links to (a "related
-  news" card, a previous/next link);
+  news" card, a previous/next link) or that the list page showed beside this one;
 * a gallery or "related news" heading
   (:data:`~crawler.extract.vocabulary.BLOCK_HEADINGS`, in Russian, Kazakh and English)
   and what follows it in its block up to the next substantial paragraph (150+
@@ -44,7 +44,9 @@ _SENTENCE_END = frozenset(".!?…;:")
 _NOT_WORDS = re.compile(r"[\W_]+")
 
 
-def drop_link_paragraphs(page: ParsedPage, root: etree._Element, kept: list[str]) -> list[str]:
+def drop_link_paragraphs(
+    page: ParsedPage, root: etree._Element, kept: list[str], other_titles: tuple[str, ...] = ()
+) -> list[str]:
     """Paragraphs that are (almost) all link text — a call-to-action, a subscribe line,
     links to the previous and next articles — and paragraphs that repeat the title of
     another article linked from the page (a "related news" card pasted as text)."""
@@ -53,7 +55,10 @@ def drop_link_paragraphs(page: ParsedPage, root: etree._Element, kept: list[str]
     for paragraph in kept:
         if inside and _is_link_text(paragraph, inside):
             continue
-        if _may_be_a_title(paragraph) and title_key(paragraph) in _linked_titles(page):
+        if _may_be_a_title(paragraph) and (
+            title_key(paragraph) in _linked_titles(page)
+            or title_key(paragraph) in {title_key(t) for t in other_titles}
+        ):
             continue
         out.append(paragraph)
     return out
