@@ -44,9 +44,12 @@ class ListedFields:
     date_raw: str | None = None
     views_raw: str | None = None
     category: str | None = None
+    #: The titles of the other items of the same list page: a paragraph of the article
+    #: repeating one of them is not its text (a "related news" card).
+    other_titles: tuple[str, ...] = ()
 
     def __bool__(self) -> bool:
-        return bool(self.date_raw or self.views_raw or self.category)
+        return bool(self.date_raw or self.views_raw or self.category or self.other_titles)
 
 
 @dataclass

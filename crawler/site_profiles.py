@@ -30,10 +30,12 @@ class SiteProfile:
         return frozenset(_host(url) for url in self.start_urls)
 
 
-#: assembly.kz (Assembly of People of Kazakhstan). UNCONFIRMED start URLs: known article
-#: URLs are ``/ru/analitika/<slug>/`` and ``/news/<slug>/`` (English), so the English
-#: list may live at ``/news/`` rather than ``/en/news/``. Check with the ``inspect``
-#: command and adjust here; no selector overrides are needed so far.
+#: assembly.kz (Assembly of People of Kazakhstan). Public copies confirm article URLs
+#: only: English ``/en/news/<slug>/`` and ``/news/<slug>/`` (both inside the
+#: ``/en/news/`` section, see :class:`crawler.extract.urls.Section`), Russian
+#: ``/ru/analitika/<slug>/``. The ``/ru/news/`` and ``/kz/news/`` lists are UNCONFIRMED:
+#: check with the ``inspect`` command and adjust here; no selector overrides are needed
+#: so far.
 ASSEMBLY_KZ = SiteProfile(
     name="assembly.kz",
     start_urls=(

@@ -30,6 +30,11 @@ from crawler.page_workers import declared_charset
 from crawler.site_profiles import selectors_for_url, time_zone_for_url
 
 
+def _shown(fields: ListedFields) -> dict:
+    """What a list item shows beside its link (the other items' titles left out)."""
+    return {"date_raw": fields.date_raw, "views_raw": fields.views_raw, "category": fields.category}
+
+
 class InspectSpider(scrapy.Spider):
     name = "inspect"
 
@@ -60,7 +65,7 @@ class InspectSpider(scrapy.Spider):
         result["article_urls"] = page.article_urls
         result["next_url"] = page.next_url
         result["links"] = [
-            {"url": link, **asdict(page.listed.get(link) or ListedFields())}
+            {"url": link, **_shown(page.listed.get(link) or ListedFields())}
             for link in page.article_urls
         ]
         self.result = result

@@ -59,8 +59,9 @@ def saved_page_records() -> dict[str, dict]:
             listed = extract_list(body, "utf-8", url, None)
             record["article_urls"] = listed.article_urls
             record["next_url"] = listed.next_url
-            record["listed"] = {
-                link: dataclasses.asdict(fields) for link, fields in listed.listed.items()
+            record["listed"] = {  # as JSON keeps them (tuples become lists)
+                link: json.loads(json.dumps(dataclasses.asdict(fields), ensure_ascii=False))
+                for link, fields in listed.listed.items()
             }
         records[path.stem] = record
     return records

@@ -3,7 +3,6 @@ focused cases for the next-page rules."""
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from pathlib import Path
 
@@ -41,8 +40,16 @@ def test_what_list_items_show(path: Path) -> None:
     reads it (:func:`crawler.extract.fetched_page.extract_list`)."""
     html, expected = _load(path)
     page = extract_list(html.encode(), "utf-8", expected["url"], None)
-    found = {url: dataclasses.asdict(fields) for url, fields in page.listed.items()}
+    shown = ("date_raw", "views_raw", "category")
+    found = {
+        url: {name: getattr(fields, name) for name in shown}
+        for url, fields in page.listed.items()
+        if any(getattr(fields, name) for name in shown)
+    }
     wanted = {url: fields for url, fields in expected["listed"].items() if any(fields.values())}
+    # each item also knows the titles of the other items of the page
+    for url, fields in page.listed.items():
+        assert len(fields.other_titles) == len(expected["article_urls"]) - 1, url
     assert found == wanted
 
 
@@ -197,13 +204,13 @@ def test_newest_page_of_two_links_to_page_one() -> None:
 def test_article_links_override() -> None:
     html = (
         "<html><body><div class='l'>"
-        '<a class="x" href="/news/outside-the-section/">Другая рубрика</a>'
+        '<a class="x" href="/other/outside-the-section/">Другая рубрика</a>'
         '<a class="x" href="/ru/news/a/">Новость А с длинным заголовком</a>'
         '<a class="x" href="/ru/news/rss/">RSS</a>'
         "</div></body></html>"
     )
     page = extract_list_page(html, LIST_URL, Selectors(article_links="a.x"))
-    assert page.article_urls == ["https://site.kz/news/outside-the-section/", LIST_URL + "a/"]
+    assert page.article_urls == ["https://site.kz/other/outside-the-section/", LIST_URL + "a/"]
     generic = extract_list_page(html, LIST_URL)
     assert generic.article_urls == [LIST_URL + "a/"]
 

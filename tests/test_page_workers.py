@@ -42,7 +42,7 @@ def answers(stream: bytes) -> list[tuple]:
 
 
 def test_worker_answers_each_request_in_order():
-    page = next(PAGES.glob("*.html"))
+    page = PAGES / "article_seed_custom.html"
     body = page.read_bytes()
     url = "https://example.kz/ru/news/some-article/"
     article = ("article", (body, "utf-8", url, url, "2026-01-01T00:00:00Z", None))

@@ -213,3 +213,43 @@ def test_lastmod_from_a_sitemap_is_kept_when_a_list_leads_to_the_next_fetch(stor
     store.save_articles([article(lastmod="2024-12-04T16:30:00+05:00")])
     store.save_articles([article(fetched_at="2026-01-02T00:00:00Z")])
     assert store.db["articles"].get("http://x/ru/news/a/")["lastmod"] == "2024-12-04T16:30:00+05:00"
+
+
+def test_an_archive_from_before_field_sources_is_migrated(tmp_path):
+    """An archive without the ``*_source`` columns gets them (NULL in its rows) and
+    keeps its articles."""
+    import sqlite_utils
+
+    path = tmp_path / "old.db"
+    old = sqlite_utils.Database(path)
+    old["articles"].insert(
+        {"url": "http://x/ru/news/old/", "title": "Старая", "first_seen": "t", "last_seen": "t"},
+        pk="url",
+    )
+    old.close()
+    store = ArchiveStore(path)
+    columns = store.db["articles"].columns_dict
+    assert {"published_source", "views_source", "category_source"} <= set(columns)
+    row = store.db["articles"].get("http://x/ru/news/old/")
+    assert (row["title"], row["published_source"]) == ("Старая", None)
+    store.save_articles([article(published_source="page")])
+    assert store.db["articles"].get("http://x/ru/news/a/")["published_source"] == "page"
+    store.close()
+
+
+def test_list_values_survive_a_fetch_without_the_list(tmp_path):
+    store = ArchiveStore(tmp_path / "a.db")
+    listed = article(published_source="list", views_source="list", category="Общество")
+    listed.category_source = "list"
+    store.save_articles([listed])
+    bare = article(
+        published=None, published_raw=None, views=None, fetched_at="2026-01-02T00:00:00Z"
+    )
+    store.save_articles([bare])
+    row = store.db["articles"].get(listed.url)
+    assert (row["published"], row["published_source"]) == ("2022-08-24", "list")
+    assert (row["views"], row["category"]) == (10, "Общество")
+    # a value the page itself shows replaces the list's
+    store.save_articles([article(published="2022-08-25", published_source="page")])
+    assert store.db["articles"].get(listed.url)["published"] == "2022-08-25"
+    store.close()

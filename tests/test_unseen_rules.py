@@ -38,7 +38,16 @@ def test_list_items_carry_date_views_and_rubric() -> None:
             for n in range(3)
         )
     )
-    assert listed[LIST_URL + "n-1/"] == ListedFields("21.08.2022", "Просмотров: 41", "Общество")
+    found = listed[LIST_URL + "n-1/"]
+    assert (found.date_raw, found.views_raw, found.category) == (
+        "21.08.2022",
+        "Просмотров: 41",
+        "Общество",
+    )
+    assert found.other_titles == (
+        "Заголовок новости номер 0 о событиях",
+        "Заголовок новости номер 2 о событиях",
+    )
 
 
 def test_a_date_in_the_title_is_not_the_items_date() -> None:
@@ -47,7 +56,7 @@ def test_a_date_in_the_title_is_not_the_items_date() -> None:
         f"<p>Анонс новости номер {n}.</p></div>"
         for n in range(3)
     )
-    assert _list(items) == {}
+    assert not any(fields.date_raw for fields in _list(items).values())
 
 
 @pytest.mark.parametrize(
@@ -196,3 +205,35 @@ def test_the_real_sites_english_article(url: str) -> None:
     assert article.lang == "en"  # a Russian <html lang> on the English text loses
     assert "Back to the list" not in article.body
     assert article.body.startswith("A seminar on the prevention")
+
+
+def test_an_english_list_links_its_articles_without_the_language_segment() -> None:
+    """assembly.kz links English articles as ``/en/news/<slug>/`` and ``/news/<slug>/``."""
+    items = "".join(
+        f'<div class="item"><a href="{path}">English news item number {n} about the Assembly</a>'
+        f"<span class='date'>13 February, 2020</span></div>"
+        for n, path in enumerate(["/news/first-item/", "/en/news/second-item/", "/news/third/"])
+    )
+    html = f"<html><body><div class='news'>{items}</div></body></html>"
+    page = extract_list(html.encode(), "utf-8", "https://assembly.kz/en/news/", None)
+    assert page.article_urls == [
+        "https://assembly.kz/news/first-item/",
+        "https://assembly.kz/en/news/second-item/",
+        "https://assembly.kz/news/third/",
+    ]
+    assert page.listed["https://assembly.kz/news/third/"].date_raw == "13 February, 2020"
+
+
+def test_a_paragraph_repeating_another_list_items_title_is_not_text() -> None:
+    """The list page knows the titles of the other articles; one of them pasted into
+    this article's text (a related card without a link) is not its text."""
+    html = (
+        "<html><body><h1>Семинар в районе</h1><div class='detail-text'>"
+        f"{TEXT}<p>Концерт творческих коллективов в Кентау</p>{TEXT}</div></body></html>"
+    )
+    url = "https://site.kz/ru/news/seminar/"
+    listed = ListedFields(other_titles=("Концерт творческих коллективов в Кентау",))
+    _kind, article = extract_article(html.encode(), "utf-8", url, url, "now", None, listed)
+    assert "Кентау" not in article.body
+    _kind, alone = extract_article(html.encode(), "utf-8", url, url, "now", None)
+    assert "Кентау" in alone.body  # without the list it reads as a (short) paragraph

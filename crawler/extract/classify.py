@@ -46,10 +46,11 @@ _ERROR_TEXT = re.compile(alternation(ERROR_PAGE_TEXTS), re.IGNORECASE)
 
 
 def extract_page(
-    html: str, url: str, selectors: Selectors = GENERIC
+    html: str, url: str, selectors: Selectors = GENERIC, other_titles: tuple[str, ...] = ()
 ) -> tuple[PageType, ArticleFields | None]:
-    """The page type and, for an article, its fields: one parse for both."""
-    article = ArticlePage(ParsedPage(html, url), selectors or GENERIC)
+    """The page type and, for an article, its fields: one parse for both.
+    ``other_titles``: titles of other articles known from the list page."""
+    article = ArticlePage(ParsedPage(html, url), selectors or GENERIC, other_titles)
     kind = classify(article)
     return kind, article.fields() if kind == "article" else None
 

@@ -54,10 +54,12 @@ def extract_article(
 ) -> tuple[PageType, Article | None]:
     """An article URL's page fetched from ``url``: its type and, for an article, its
     record (fields extracted, date and counter normalised) under ``canonical``.
-    ``listed``: what the list showed beside the link, for the fields the page lacks.
+    ``listed``: what the list showed beside the link, for the fields the page lacks (and
+    the titles of the list's other items, which are not this article's text).
     Relative dates ("Сегодня") are read on the site's clock at ``fetched_at`` in
     ``time_zone`` (an IANA name such as ``Asia/Almaty``; None: this machine's clock)."""
-    kind, fields = extract_page(decode(body, encoding), url, selectors or GENERIC)
+    titles = listed.other_titles if listed else ()
+    kind, fields = extract_page(decode(body, encoding), url, selectors or GENERIC, titles)
     if fields is None:
         return kind, None
     now = site_clock(fetched_at, time_zone)

@@ -18,16 +18,21 @@ Above both extractors, like :mod:`.classify`: imports :mod:`crawler.items` and
 
 from __future__ import annotations
 
+import re
+
 from lxml import etree
 
 from crawler.extract.article.common import Found
 from crawler.extract.article.meta import find_meta
-from crawler.extract.dates import day_and_month, parse_date
+from crawler.extract.dates import day_and_month, find_date, parse_date
 from crawler.extract.document import ParsedPage
 from crawler.extract.list_page import ListPage, list_page_links
 from crawler.extract.listing import list_items
 from crawler.extract.overrides import GENERIC, Selectors
+from crawler.extract.text import inline_text
 from crawler.items import ListedFields
+
+_YEAR = re.compile(r"(?<!\d)(?:1[89]|2[01])\d\d(?!\d)")
 
 
 def extract_listed_page(html: str, url: str, selectors: Selectors = GENERIC) -> ListPage:
@@ -39,17 +44,19 @@ def extract_listed_page(html: str, url: str, selectors: Selectors = GENERIC) -> 
 
 
 def listed_fields(page: ParsedPage, urls: list[str]) -> dict[str, ListedFields]:
-    """``url -> ListedFields`` for the ``urls`` whose list item shows a date, a counter or
-    a rubric (links found by a site override, outside the list's items, get none)."""
+    """``url -> ListedFields`` for the ``urls`` of the list's items: what each shows
+    beside its link, and the titles of the other items (links found by a site override,
+    outside the list's items, get none)."""
     where = list_items(page).where
+    titles = {url: inline_text(where[url][1]) for url in urls if url in where}
     found: dict[str, ListedFields] = {}
     for url in urls:
         spot = where.get(url)
         if spot is None:
             continue
         fields = item_fields(page, *spot)
-        if fields:
-            found[url] = fields
+        fields.other_titles = tuple(t for u, t in titles.items() if u != url and t)
+        found[url] = fields
     return found
 
 
@@ -63,10 +70,16 @@ def item_fields(page: ParsedPage, item: etree._Element, link: etree._Element) ->
     )
 
 
+def _whole_date(text: str) -> bool:
+    """A date the fast path reads ("24.08.2022", "Сегодня, 10:15"), or a text with a
+    year that the slow path reads; a text without a year is never a whole date."""
+    return bool(find_date(text)) or (bool(_YEAR.search(text)) and bool(parse_date(text)))
+
+
 def _full_date(found: Found | None, item: etree._Element) -> str | None:
     """The item's date text when it is a whole date; else a machine-readable date of the
     same item that the visible text does not contradict; else None."""
-    if found and parse_date(found.text):
+    if found and _whole_date(found.text):
         return found.text
     shown = day_and_month(found.text) if found else None
     if found and shown is None:

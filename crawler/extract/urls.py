@@ -14,7 +14,9 @@ Everything here works on the URL alone (no page content):
   stops a walk at a page whose links repeat a page already walked).
 * A *section* is the directory of a start (list) URL: ``/ru/news/`` for ``/ru/news/``,
   ``/ru/news/index.php`` or ``/ru/news/?PAGEN_1=3``. Only URLs on the same host (``www.``
-  ignored) under that directory belong to the crawl (:func:`in_section`).
+  ignored) under that directory belong to the crawl (:func:`in_section`); for a
+  language version's list (``/en/news/``) the directory without the language segment
+  (``/news/``) belongs to it too, as sites link their articles both ways.
 * :func:`is_pagination_url` recognises every Bitrix pager: ``PAGEN_<n>`` (classic
   ``system.pagenavigation``), ``SHOWALL_<n>``, the D7 ``main.pagenavigation`` query
   ``nav-<name>=page-<n>`` and its SEF form ``.../nav-<name>/page-<n>/``.
@@ -29,7 +31,10 @@ Everything here works on the URL alone (no page content):
   only takes links from the list's own items, and the page classifier keeps such pages
   out of storage.
 
-Imports w3lib.
+Imports w3lib and :mod:`crawler.extract.vocabulary` (language path segments).
+
+Over 400 lines: most of it is the URL vocabulary of Bitrix sites (tracking parameters,
+non-article segments and query keys, file extensions), one entry a line.
 """
 
 from __future__ import annotations
@@ -39,6 +44,8 @@ import re
 from urllib.parse import SplitResult, unquote, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
+
+from crawler.extract.vocabulary import LANGUAGE_SEGMENTS
 
 #: Query parameters that never change the page content (compared case-insensitively).
 #: Analytics click ids, referral markers, the PHP session id and Bitrix debug/admin
@@ -237,6 +244,17 @@ def same_page_one(url: str, other: str) -> bool:
     return without_page_one(url) == without_page_one(other)
 
 
+def _prefixes(prefix: str) -> tuple[str, ...]:
+    """The section directory, and for a language version's list (``/en/news/``) the same
+    directory without the language segment (``/news/``): sites link the articles of
+    their default language both ways (assembly.kz: ``/en/news/<slug>/`` and
+    ``/news/<slug>/``)."""
+    segments = [s for s in prefix.split("/") if s]
+    if len(segments) >= 2 and segments[0].lower() in LANGUAGE_SEGMENTS:
+        return prefix, "/" + "".join(s + "/" for s in segments[1:])
+    return (prefix,)
+
+
 def _host(netloc: str) -> str:
     host = netloc.lower().rpartition("@")[2].split(":")[0]
     return host.removeprefix("www.")
@@ -318,6 +336,7 @@ class Section:
         parts = urlsplit(list_url.strip())
         self.host = _host(parts.netloc)
         self.prefix = _section_path(list_url)
+        self.prefixes = _prefixes(self.prefix)
         #: ``host/prefix/``: equal for equal sections (a key for memoised link tests).
         self.key = self.host + self.prefix
 
@@ -327,6 +346,7 @@ class Section:
         section = cls.__new__(cls)
         host, _, rest = key.partition("/")
         section.host, section.prefix, section.key = host, "/" + rest, key
+        section.prefixes = _prefixes(section.prefix)
         return section
 
     def contains(self, url: str | SplitResult) -> bool:
@@ -335,7 +355,7 @@ class Section:
         if _host(parts.netloc) != self.host:
             return False
         path = unquote(parts.path) or "/"
-        return path.startswith(self.prefix) or path + "/" == self.prefix
+        return any(path.startswith(p) or path + "/" == p for p in self.prefixes)
 
     def surely_outside(self, href: str) -> bool:
         """Cheap test on a raw ``href``: a root-relative one (``/about/``) outside the
@@ -349,16 +369,18 @@ class Section:
         path = href.split("?", 1)[0].split("#", 1)[0]
         if "%" in path:
             path = unquote(path)
-        return not (path.startswith(self.prefix) or path + "/" == self.prefix)
+        return not any(path.startswith(p) or path + "/" == p for p in self.prefixes)
 
     def _below_list(self, path: str) -> list[str]:
         """Path segments below the list directory (the whole path outside the section)."""
-        if path.startswith(self.prefix):
-            rest = path[len(self.prefix) :]
-        elif path + "/" == self.prefix:
-            rest = ""
-        else:
-            rest = path
+        rest = path
+        for prefix in self.prefixes:
+            if path.startswith(prefix):
+                rest = path[len(prefix) :]
+                break
+            if path + "/" == prefix:
+                rest = ""
+                break
         return [s for s in rest.split("/") if s]
 
     def looks_like_article(self, url: str, require_section: bool = True) -> bool:

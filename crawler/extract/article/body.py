@@ -57,7 +57,12 @@ from crawler.extract.article.common import (
     own_text_length,
     text_length,
 )
-from crawler.extract.article.inserts import block_after, drop_link_paragraphs, opens_other_block
+from crawler.extract.article.inserts import (
+    HEADING_LIKE,
+    block_after,
+    drop_link_paragraphs,
+    opens_other_block,
+)
 from crawler.extract.document import ParsedPage, is_inside
 from crawler.extract.overrides import Selectors
 from crawler.extract.regions import BOILERPLATE
@@ -231,9 +236,11 @@ def body_text(
     body: Body | None,
     teasers: list[etree._Element],
     fields: list[Found | None],
+    other_titles: tuple[str, ...] = (),
 ) -> str:
     """The article text: ``body`` read without what is not text. ``fields`` are the
-    title, date, counter and category found (their lines are left out)."""
+    title, date, counter and category found (their lines are left out);
+    ``other_titles`` those of other articles, known from the list page."""
     if body is None:
         return ""
     if body.overridden:
@@ -241,7 +248,7 @@ def body_text(
         return "\n\n".join(text for text in texts if text)
     root = body.elements[0]
     skip = set(body.skip) | _body_skips(page, root, teasers, fields)
-    kept = drop_link_paragraphs(page, root, paragraphs(root, skip, body.stop_at))
+    kept = drop_link_paragraphs(page, root, paragraphs(root, skip, body.stop_at), other_titles)
     values = [found.text for found in fields if found]
     return "\n\n".join(_drop_read_also(_trim_meta_paragraphs(kept, values)))
 
@@ -262,7 +269,7 @@ def _body_skips(
     for element in root.iter(etree.Element):
         if flags.get(element, 0) & ~base & BOILERPLATE or element.tag == "h1":
             skip.add(element)
-        elif opens_other_block(element):
+        elif element.tag in HEADING_LIKE and opens_other_block(element):
             skip.update(block_after(element))
         elif (
             element.tag in HEADINGS and title_text and inline_text(element).casefold() == title_text

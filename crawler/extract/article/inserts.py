@@ -7,7 +7,7 @@ are not the article's text; none of them may reach ``body``:
   ask-a-question line, a subscribe link, links to the previous and next articles (at
   most a tenth of the paragraph is left once its link texts and separators go);
 * a paragraph that repeats the title of another article the page links to (a "related
-  news" card, a previous/next link);
+  news" card, a previous/next link) or that the list page showed beside this one;
 * a gallery or "related news" heading
   (:data:`~crawler.extract.vocabulary.BLOCK_HEADINGS`, in Russian, Kazakh and English)
   and what follows it in its block up to the next substantial paragraph (150+
@@ -35,27 +35,39 @@ from crawler.extract.vocabulary import BLOCK_HEADINGS, alternation
 
 _BLOCK_HEADING = re.compile(alternation(BLOCK_HEADINGS), re.IGNORECASE)
 #: Elements that may be a block's heading: headings, and short labels.
-_HEADING_LIKE = frozenset({*HEADINGS, "div", "p", "span", "strong", "b"})
+HEADING_LIKE = frozenset({*HEADINGS, "div", "p", "span", "strong", "b"})
 #: Link texts longer than this are not titles.
 _TITLE_MAX = 300
+#: How a sentence ends (a title does not).
+_SENTENCE_END = frozenset(".!?…;:")
 #: What is left of a paragraph of links once the link texts go: separators, punctuation.
 _NOT_WORDS = re.compile(r"[\W_]+")
 
 
-def drop_link_paragraphs(page: ParsedPage, root: etree._Element, kept: list[str]) -> list[str]:
+def drop_link_paragraphs(
+    page: ParsedPage, root: etree._Element, kept: list[str], other_titles: tuple[str, ...] = ()
+) -> list[str]:
     """Paragraphs that are (almost) all link text — a call-to-action, a subscribe line,
     links to the previous and next articles — and paragraphs that repeat the title of
     another article linked from the page (a "related news" card pasted as text)."""
     inside = {text for a in root.iter("a") if (text := inline_text(a))}
-    titles = _linked_titles(page)
     out = []
     for paragraph in kept:
         if inside and _is_link_text(paragraph, inside):
             continue
-        if len(paragraph) <= _TITLE_MAX and title_key(paragraph) in titles:
+        if _may_be_a_title(paragraph) and (
+            title_key(paragraph) in _linked_titles(page)
+            or title_key(paragraph) in {title_key(t) for t in other_titles}
+        ):
             continue
         out.append(paragraph)
     return out
+
+
+def _may_be_a_title(paragraph: str) -> bool:
+    """Short, and not ending like a sentence (titles carry no full stop): only such
+    paragraphs are compared with the page's linked titles."""
+    return TEASER_TITLE <= len(paragraph) <= _TITLE_MAX and paragraph[-1] not in _SENTENCE_END
 
 
 def _is_link_text(paragraph: str, links: set[str]) -> bool:
@@ -84,7 +96,7 @@ def _linked_titles(page: ParsedPage) -> frozenset[str]:
 
 def opens_other_block(element: etree._Element) -> bool:
     """A gallery or "related news" heading (:data:`BLOCK_HEADINGS`)."""
-    if element.tag not in _HEADING_LIKE:
+    if element.tag not in HEADING_LIKE:
         return False
     if element.tag not in HEADINGS and (len(element) > 2 or text_length(element) > 40):
         return False

@@ -299,10 +299,13 @@ def _with_machine_date(
     """The visible date when it is a whole date; else a machine-readable one that does
     not contradict it (a ``<time datetime>`` in scope, ``article:published_time``,
     ``itemprop=datePublished``, JSON-LD ``datePublished``): its value is the raw text."""
-    if shown and parse_date(shown.text):
+    if shown and find_date(shown.text):
+        return shown  # a whole date, read by the fast path (the usual case)
+    machine = list(_machine_dates(page, scope))
+    if not machine or (shown and parse_date(shown.text)):
         return shown
     day_month = day_and_month(shown.text) if shown else None
-    for raw, element in _machine_dates(page, scope):
+    for raw, element in machine:
         iso = parse_date(raw)
         if iso and (day_month is None or day_month == (int(iso[8:10]), int(iso[5:7]))):
             return Found(raw, element)

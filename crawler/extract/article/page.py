@@ -37,9 +37,16 @@ from crawler.items import ArticleFields
 class ArticlePage:
     """The fields of one parsed article page (see the module docstring)."""
 
-    def __init__(self, page: ParsedPage, selectors: Selectors = GENERIC) -> None:
+    def __init__(
+        self,
+        page: ParsedPage,
+        selectors: Selectors = GENERIC,
+        other_titles: tuple[str, ...] = (),
+    ) -> None:
         self.page = page
         self.selectors = selectors
+        #: Titles of other articles known from the list page (not this one's text).
+        self.other_titles = other_titles
 
     # -- the skeleton: where the text and the title are --------------------------------
 
@@ -100,7 +107,7 @@ class ArticlePage:
     def body_text(self) -> str:
         """The article text, paragraphs separated by one blank line ("" when none)."""
         found = [self.title, self.date, self.views, self.category]
-        return body_text(self.page, self.body, self.teasers, found)
+        return body_text(self.page, self.body, self.teasers, found, self.other_titles)
 
     @functools.cached_property
     def image_urls(self) -> list[str]:
