@@ -30,12 +30,14 @@ TABLES: dict[str, TableDescription] = {
         {
             "url": "canonical URL: tracking parameters and fragment dropped, the final URL "
             "after redirects",
-            "lang": "`ru`, `kk` or `en` (from `<html lang>`, `og:locale` or the URL); NULL "
-            "when unknown",
+            "lang": "`ru`, `kk` or `en` (from the text, the URL, `hreflang`, `og:locale`, "
+            "`<html lang>` together); NULL when unknown",
             "title": "the title as shown",
             "published": "publication date, ISO 8601: `2022-08-24` or `2022-08-24T10:15`; "
             "NULL when the date could not be read",
-            "published_raw": "the date text exactly as the page shows it, e.g. `24 Августа, 2022`",
+            "published_raw": "the date text exactly as the page shows it, e.g. `24 Августа, "
+            "2022` (a machine-readable date, e.g. `2023-03-15T09:30:00+06:00`, when the page "
+            "shows none or only a day and month)",
             "views": "view count (integer) when last fetched; NULL when the page shows none "
             "or it could not be read",
             "views_raw": "the counter text as shown, e.g. `Просмотров: 1 234`",
