@@ -30,6 +30,7 @@ from urllib.parse import urlsplit
 import click
 import sqlite_utils
 
+from crawler import demo as demo_run
 from crawler.archive import database as archive_database
 from crawler.archive import export as archive_export
 from crawler.archive import filters as archive_filters
@@ -71,30 +72,22 @@ def db_option(func):
     )(func)
 
 
-def resolve_db(db_path: Path | None) -> Path:
-    """The database path to use; the default's directory is created on demand."""
-    if db_path is not None:
-        return db_path
-    path = default_db_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return path
-
-
 def parse_setting_overrides(pairs: tuple[str, ...]) -> dict[str, str]:
     """``-s NAME=VALUE`` pairs, exactly as ``scrapy crawl -s``."""
     overrides = {}
     for pair in pairs:
         name, sep, value = pair.partition("=")
         if not sep or not name.strip():
-            raise click.BadParameter(f"expected NAME=VALUE, got {pair!r}", param_hint="-s")
+            message = f"invalid value for -s: expected NAME=VALUE, got {pair!r} (see --help)"
+            raise Failed(message, EXIT_USAGE)
         overrides[name.strip()] = value
     return overrides
 
 
-def check_start_url(url: str) -> str:
+def check_start_url(url: str, hint: str = "--start-url") -> str:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise click.BadParameter(f"not an http(s) URL: {url!r}", param_hint="--start-url")
+        raise click.BadParameter(f"not an http(s) URL: {url!r}", param_hint=hint)
     return url
 
 
@@ -112,20 +105,37 @@ def start_crawl(*args, **kwargs) -> dict:
     try:
         return run_crawl(*args, **kwargs)
     except BadSetting as exc:
-        raise click.BadParameter(str(exc), param_hint=exc.hint) from None
+        raise Failed(f"invalid value for {exc.hint}: {exc} (see --help)", EXIT_USAGE) from None
     except CannotStart as exc:
         raise Failed(str(exc), exc.exit_code) from None
 
 
-def finish(stats: dict, db_path: Path) -> None:
-    """Log and print the summary, then exit with the run's status."""
-    line = summary_line(stats, db_path)
+def summarise(stats: dict, db_path: Path | None) -> None:
+    """Log and print the summary line."""
+    line = summary_line(stats, Path(stats.get("news/db") or db_path or default_db_path()))
     logging.getLogger("news-archive").info(line)
+    sys.stderr.flush()
     click.echo(line)
+
+
+def finish(stats: dict, db_path: Path | None) -> None:
+    """Log and print the summary, then exit with the run's status."""
+    summarise(stats, db_path)
     sys.exit(stats.get("news/exit_code", EXIT_ABORTED))
 
 
-@main.command()
+class OneLineErrors(click.Command):
+    """A command whose bad arguments are reported on one line, exit status 2."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as exc:
+            message = " ".join(exc.format_message().split())
+            raise Failed(f"{message} (see --help)", EXIT_USAGE) from None
+
+
+@main.command(cls=OneLineErrors)
 @db_option
 @click.option(
     "--start-url",
@@ -173,12 +183,11 @@ def crawl(db_path, start_urls, full, refresh_days, log_file, warc_path, settings
     overrides = parse_setting_overrides(settings_pairs)
     if warc_path is not None:
         overrides["NEWS_ARCHIVE_WARC"] = str(warc_path)
-    db_path = resolve_db(db_path)
     stats = start_crawl(db_path, list(start_urls), full, refresh_days, overrides, log_file)
     finish(stats, db_path)
 
 
-@main.command()
+@main.command(cls=OneLineErrors)
 @click.option(
     "--db",
     "db_path",
@@ -203,14 +212,28 @@ def crawl(db_path, start_urls, full, refresh_days, log_file, warc_path, settings
 def demo(db_path, layout, robots):
     """Serve the bundled fixture site on 127.0.0.1 and crawl it (offline).
 
+    The demo archive is rebuilt on every run (the site's port changes from run to run,
+    and it is part of every URL), so a second demo gives the same archive. A --db that
+    holds anything but a demo archive is refused, never replaced.
+
     Example: news-archive demo --db demo.db
     """
     from crawler.fixture_site import FixtureSite
 
     if db_path is None:
-        db_path = resolve_db(None).with_name("demo.db")
+        db_path = default_db_path().with_name("demo.db")
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+    db_path = db_path.expanduser().absolute()
+    try:
+        demo_run.reset_demo_archive(db_path)
+    except demo_run.NotADemoArchive as exc:
+        raise Failed(str(exc), EXIT_USAGE) from None
     with FixtureSite(layout=layout, robots=robots) as site:
-        click.echo(f"demo site at {site.url} ({layout} layout, {robots} robots.txt)")
+        click.echo(
+            f"demo: crawling the demo site at {site.url} ({layout} layout, {robots} "
+            f"robots.txt) into {db_path}"
+        )
+        click.echo(demo_run.PLANTED_FAULTS_AHEAD)
         stats = start_crawl(
             db_path,
             site.start_urls,
@@ -218,16 +241,13 @@ def demo(db_path, layout, robots):
             refresh_days=0,
             overrides=dict(FAST_LOCAL_SETTINGS),
         )
-    click.echo(
-        f"next: news-archive stats --db {db_path}\n"
-        f"      news-archive search медиация --db {db_path}\n"
-        f"      news-archive export --format csv --excel --db {db_path}"
-    )
-    finish(stats, db_path)
+    summarise(stats, db_path)
+    click.echo(demo_run.after_the_crawl(stats, db_path))
+    sys.exit(stats.get("news/exit_code", EXIT_ABORTED))
 
 
-@main.command()
-@click.argument("url", callback=lambda c, p, v: check_start_url(v))
+@main.command(cls=OneLineErrors)
+@click.argument("url", callback=lambda c, p, v: check_start_url(v, "URL"))
 @click.option(
     "-s",
     "settings_pairs",
@@ -248,17 +268,6 @@ def inspect(url, settings_pairs):
 
 
 # -- export, search, query, stats: reading the archive, never creating it --------
-
-
-class OneLineErrors(click.Command):
-    """A command whose bad arguments are reported on one line, exit status 2."""
-
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        try:
-            return super().parse_args(ctx, args)
-        except click.UsageError as exc:
-            message = " ".join(exc.format_message().split())
-            raise Failed(f"{message} (see --help)", EXIT_USAGE) from None
 
 
 class DateBound(click.ParamType):

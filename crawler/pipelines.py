@@ -277,6 +277,7 @@ class SQLitePipeline:
             "article_links": get("news/article_links", 0),
             "article_links_new": get("news/article_links_new", 0),
             "list_failures": get("news/list_failures", 0),
+            "first_list_failure": get("news/first_list_failure"),
             "articles_new": self.counts.new,
             "articles_changed": self.counts.changed,
             "articles_unchanged": self.counts.unchanged,

@@ -85,7 +85,7 @@ NEWS_ARCHIVE_BUSY_TIMEOUT = 10.0
 # Scrapy's own (crawler.page_workers.PageWorkersExtension): "auto" = one per spare core,
 # at most 2; 0 = always in the crawl's process. Started once a crawl has more than
 # NEWS_ARCHIVE_PARSE_AFTER pages to read, so small cron runs never start them, and under
-# "auto" never at a delay of 0.5 s or more (the polite default below). Only a
+# "auto" never at a delay of 0.5 s or more (the polite defaults above). Only a
 # fast crawl (a mirror, a replay) gains; the records are the same either way.
 NEWS_ARCHIVE_PARSE_PROCESSES = "auto"
 NEWS_ARCHIVE_PARSE_AFTER = 20

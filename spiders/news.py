@@ -402,6 +402,9 @@ class NewsSpider(scrapy.Spider):
         else:
             error = f"{failure.type.__name__}: {failure.getErrorMessage()}"
         self.logger.warning("Failed %s: %s", request.url, error)
+        stats = self.crawler.stats
+        if page != "article" and not stats.get_value("news/first_list_failure"):
+            stats.set_value("news/first_list_failure", f"{request.url}: {error}")  # the verdict
         self.record_failure(canonical_url(request.url), page, kind, status, error)
 
     def record_failure(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -154,7 +155,10 @@ def test_stale_lock_is_taken_over_and_log_file_ends_with_summary(tmp_path):
         assert result.returncode == 0, result.stderr[-3000:]
         assert_archive_matches(db, site)
     summary = result.stdout.strip().splitlines()[-1]
-    assert summary.startswith("crawl 1 ok: 36 new, 0 changed, 0 unchanged, 3 failed;")
+    assert re.match(
+        r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ crawl 1 ok: 36 new, 0 changed, 0 unchanged, 3 failed;",
+        summary,
+    )
     assert log.read_text(encoding="utf-8").strip().splitlines()[-1].endswith(summary)
     assert "Spider closed (finished)" in log.read_text(encoding="utf-8")
 

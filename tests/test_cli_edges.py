@@ -1,0 +1,126 @@
+"""Rough edges of the command line a newcomer and a cron operator hit: bad arguments
+create nothing, the summary line of a cron log, the demo run twice."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from tests.crawl_helpers import news_archive
+
+STAMP = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"
+
+
+def files_under(path: Path) -> list[str]:
+    return sorted(str(p.relative_to(path)) for p in path.rglob("*"))
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--log-file", "/missing/dir/crawl.log"], "directory does not exist: /missing/dir"),
+        (["--warc", "/missing/x.warc.gz"], "directory does not exist: /missing"),
+        (["-s", "DOWNLOAD_DELAY=abc"], "DOWNLOAD_DELAY must be a number, not 'abc'"),
+        (["-s", "CONCURRENT_REQUESTS=many"], "must be a whole number"),
+        (["-s", "AUTOTHROTTLE_ENABLED=maybe"], "must be true or false"),
+        (["-s", "NEWS_ARCHIVE_PROFILE=nope"], "unknown site profile 'nope'"),
+        (["-s", "NEWS_ARCHIVE_WARC=/missing/x.warc.gz"], "directory does not exist"),
+        (["-s", "LOG_LEVEL=LOUD"], "unknown log level"),
+        (["-s", "NOVALUE"], "expected NAME=VALUE"),
+        (["--start-url", "not-a-url"], "not an http(s) URL"),
+    ],
+)
+def test_bad_crawl_arguments_are_one_line_exit_2_and_create_nothing(tmp_path, args, message):
+    home = tmp_path / "data"
+    home.mkdir()
+    work = tmp_path / "work"
+    work.mkdir()
+    # Once with --db in an existing directory, once with the default archive.
+    for db in (["--db", str(home / "archive.db")], []):
+        result = news_archive(
+            "crawl", *db, *args, cwd=work, env={"XDG_DATA_HOME": str(home), "NEWS_ARCHIVE_DB": ""}
+        )
+        assert result.returncode == 2, result.stderr[-2000:]
+        assert message in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+        assert files_under(home) == [] and files_under(work) == []
+
+
+def test_inspect_names_its_own_argument():
+    result = news_archive("inspect", "not a url")
+    assert result.returncode == 2
+    assert "--start-url" not in result.stderr
+    assert "Invalid value for URL: not an http(s) URL: 'not a url'" in result.stderr
+
+
+@pytest.mark.e2e
+def test_summary_line_for_cron_time_absolute_path_and_first_cause(tmp_path):
+    """A crawl of a port where nothing listens: the summary says when, where and why."""
+    logs = tmp_path / "logs"  # missing; its parent exists: created for the log
+    result = news_archive(
+        "crawl",
+        "--db",
+        "relative.db",
+        "--start-url",
+        "http://127.0.0.1:9/ru/news/",
+        "--log-file",
+        str(logs / "crawl.log"),
+        "-s",
+        "RETRY_TIMES=0",
+        "-s",
+        "ROBOTSTXT_OBEY=False",
+        cwd=tmp_path,
+    )
+    assert result.returncode == 5, result.stdout + result.stderr[-2000:]
+    summary = result.stdout.strip().splitlines()[-1]
+    assert re.match(STAMP + " crawl 1 unhealthy: 0 new, ", summary), summary
+    assert "; 0 list pages, 0 article pages, 1 request in " in summary
+    assert f"db {tmp_path / 'relative.db'} — " in summary
+    assert "no list page could be fetched (first: http://127.0.0.1:9/ru/news/: " in summary
+    assert "Connection refused" in summary
+    assert "1 list page could not be fetched" in summary
+    assert (logs / "crawl.log").read_text(encoding="utf-8").strip().endswith(summary)
+
+
+def article_urls(db: Path) -> list[str]:
+    conn = sqlite3.connect(db)
+    try:
+        return [url for (url,) in conn.execute("SELECT url FROM articles ORDER BY url")]
+    finally:
+        conn.close()
+
+
+def strip_port(urls: list[str]) -> list[str]:
+    return [re.sub(r"127\.0\.0\.1:\d+", "127.0.0.1", u) for u in urls]
+
+
+@pytest.mark.e2e
+def test_demo_twice_gives_the_same_archive_and_says_what_the_warnings_are(tmp_path):
+    db = tmp_path / "demo.db"
+    first = news_archive("demo", "--db", str(db), cwd=tmp_path)
+    assert first.returncode == 0, first.stdout + first.stderr[-2000:]
+    urls = article_urls(db)
+    assert len(urls) == 180
+    second = news_archive("demo", "--db", str(db), cwd=tmp_path)
+    assert second.returncode == 0, second.stdout + second.stderr[-2000:]
+    again = article_urls(db)
+    assert len(again) == 180 and strip_port(again) == strip_port(urls)
+    lines = second.stdout.splitlines()
+    summary = next(i for i, line in enumerate(lines) if " crawl 1 ok: 180 new" in line)
+    planted = next(i for i, line in enumerate(lines) if "planted faults" in line)
+    hints = next(i for i, line in enumerate(lines) if line.startswith("next:"))
+    assert summary < planted < hints
+    assert "WARNING" in second.stderr  # the planted faults, announced before the crawl
+    assert "on purpose" in lines[1]
+
+
+def test_demo_never_replaces_an_archive_that_is_not_a_demo(archive_path):
+    before = archive_path.read_bytes()
+    result = news_archive("demo", "--db", str(archive_path))
+    assert result.returncode == 2
+    assert "not a demo archive" in result.stderr
+    assert archive_path.read_bytes() == before
