@@ -91,7 +91,21 @@ def check_start_url(url: str, hint: str = "--start-url") -> str:
     return url
 
 
-@click.group()
+class Main(click.Group):
+    """The command group; a reader of standard output that went away (``| head``)
+    ends the command quietly with status 0, as ``cat`` under ``set -o pipefail``."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except OSError as exc:
+            if exc.errno != errno.EPIPE:
+                raise
+            archive_export.silence_stdout()
+            ctx.exit(0)
+
+
+@click.group(cls=Main)
 @click.version_option(package_name="news-archive")
 def main() -> None:
     """Archive crawler for news sites built on 1C-Bitrix (first target: assembly.kz).
@@ -306,6 +320,13 @@ def filter_options(func):
     )(func)
 
 
+def article_filter(lang: str | None, since: date | None, until: date | None) -> ArticleFilter:
+    """The filter of ``--lang``, ``--since``, ``--until``; an empty span is bad input."""
+    if since and until and since > until:
+        raise Failed(f"--since {since} is after --until {until}: no article can match", EXIT_USAGE)
+    return ArticleFilter(lang, since, until)
+
+
 def open_archive(db_path: Path | None) -> sqlite_utils.Database:
     """Open an existing archive (never create one) or fail with one line."""
     try:
@@ -377,7 +398,7 @@ def export(db_path, fmt, output, lang, since, until, excel, history):
     check_lang(db, lang)
     name = history or "articles"
     dataset = archive_export.DATASETS[name]
-    filters = ArticleFilter(lang, since, until)
+    filters = article_filter(lang, since, until)
     progress = None
     if sys.stderr.isatty():
         progress = _progress(archive_export.count_rows(db, dataset, filters))
@@ -393,14 +414,15 @@ def export(db_path, fmt, output, lang, since, until, excel, history):
     target = None
     try:
         target = archive_export.export_target(output, name, fmt, lang)
-        rows = archive_export.export_to(target, write, bom=excel)
+        # A file name of our own choosing never replaces an existing file.
+        rows, target = archive_export.export_to(target, write, bom=excel, replace=bool(output))
     except archive_export.ExportError as exc:
         raise Failed(str(exc), EXIT_USAGE) from None
     except sqlite3.Error as exc:
         raise Failed(f"export failed: {exc}", EXIT_DATABASE) from None
     except OSError as exc:
         if exc.errno == errno.EPIPE:
-            raise  # the reader went away (| head): click exits quietly
+            raise  # the reader went away (| head): Main ends quietly
         where = archive_export.describe_target(output, target)
         raise Failed(f"cannot write {where}: {exc.strerror}") from None
     click.echo(f"exported {rows} rows of {name}", err=True)
@@ -435,7 +457,7 @@ def search(text, db_path, lang, since, until, limit, as_json):
         if not archive_search.has_fts(db):
             click.echo("building the search index (once)...", err=True)
             archive_search.ensure_fts(db)
-        filters = ArticleFilter(lang, since, until)
+        filters = article_filter(lang, since, until)
         hits = archive_search.search(db, " ".join(text), filters, limit)
     except archive_search.SearchError as exc:
         raise Failed(str(exc), EXIT_USAGE) from None

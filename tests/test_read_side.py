@@ -1,0 +1,141 @@
+"""Rough edges of the reading commands: closed pipes, what ``export -o`` does to what
+is already there, default names that never replace a file, empty date spans."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import sys
+import threading
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from crawler.archive import export as archive_export
+from crawler.cli import main
+from tests.crawl_helpers import ROOT
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+def run_into_closed_pipe(*args: str) -> subprocess.CompletedProcess:
+    """``news-archive ARGS | true``: the reader is gone before anything is written."""
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        return subprocess.run(
+            [sys.executable, "-m", "crawler", *args],
+            cwd=ROOT,
+            stdout=write,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+        )
+    finally:
+        os.close(write)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["export", "--format", "csv", "-o", "-"],
+        ["export", "--format", "jsonl", "-o", "-"],
+        ["query", "--csv", "SELECT * FROM articles"],
+        ["query", "SELECT * FROM articles"],
+        ["search", "медиация"],
+        ["stats"],
+    ],
+)
+def test_a_closed_pipe_ends_quietly_with_status_0(archive_path, args):
+    result = run_into_closed_pipe(*args, "--db", str(archive_path))
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr and "Exception" not in result.stderr
+
+
+def test_default_names_never_replace_an_export(archive_path, tmp_path, monkeypatch):
+    class Frozen(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return datetime(2026, 11, 25, 22, 30, 0)
+
+    monkeypatch.setattr(archive_export, "datetime", Frozen)
+    monkeypatch.chdir(tmp_path)
+    first = run("export", "--db", str(archive_path), "--format", "csv")
+    second = run("export", "--db", str(archive_path), "--format", "csv", "--excel")
+    assert first.exit_code == second.exit_code == 0
+    assert first.stdout == "exports/articles-2026-11-25-223000.csv\n"
+    assert second.stdout == "exports/articles-2026-11-25-223000-2.csv\n"
+    plain = (tmp_path / "exports/articles-2026-11-25-223000.csv").read_bytes()
+    excel = (tmp_path / "exports/articles-2026-11-25-223000-2.csv").read_bytes()
+    assert not plain.startswith(b"\xef\xbb\xbf") and excel.startswith(b"\xef\xbb\xbf")
+
+
+def test_export_writes_through_a_fifo(archive_path, tmp_path):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    result = run("export", "--db", str(archive_path), "--format", "jsonl", "-o", str(fifo))
+    reader.join(timeout=60)
+    assert result.exit_code == 0, result.output
+    assert received and received[0].count(b"\n") == 4
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)  # still a FIFO, not a regular file
+
+
+def test_export_through_a_symlink_writes_its_target(archive_path, tmp_path):
+    target = tmp_path / "real.csv"
+    target.write_text("old", encoding="utf-8")
+    link = tmp_path / "link.csv"
+    link.symlink_to(target)
+    result = run("export", "--db", str(archive_path), "--format", "csv", "-o", str(link))
+    assert result.exit_code == 0, result.output
+    assert link.is_symlink()
+    assert target.read_text(encoding="utf-8").startswith("url,lang,")
+
+
+def test_re_export_keeps_mode_and_hard_links(archive_path, tmp_path):
+    target = tmp_path / "articles.csv"
+    target.write_text("old", encoding="utf-8")
+    target.chmod(0o600)
+    twin = tmp_path / "twin.csv"
+    os.link(target, twin)
+    result = run("export", "--db", str(archive_path), "--format", "csv", "-o", str(target))
+    assert result.exit_code == 0, result.output
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert twin.read_bytes() == target.read_bytes() and twin.read_bytes().startswith(b"url,")
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_re_export_keeps_the_mode_of_a_single_file(archive_path, tmp_path):
+    target = tmp_path / "articles.csv"
+    target.write_text("old", encoding="utf-8")
+    target.chmod(0o640)
+    run("export", "--db", str(archive_path), "--format", "csv", "-o", str(target))
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640
+    assert target.read_text(encoding="utf-8").startswith("url,")
+
+
+def test_export_to_a_directory_is_bad_input(archive_path, tmp_path):
+    result = run("export", "--db", str(archive_path), "--format", "csv", "-o", str(tmp_path))
+    assert result.exit_code == 2
+    assert result.output == f"Error: {tmp_path} is a directory (give a file name)\n"
+
+
+@pytest.mark.parametrize("command", [["export", "--format", "csv", "-o", "-"], ["search", "x"]])
+def test_since_after_until_is_rejected(archive_path, command):
+    result = run(*command, "--db", str(archive_path), "--since", "2023", "--until", "2022")
+    assert result.exit_code == 2
+    assert result.output == (
+        "Error: --since 2023-01-01 is after --until 2022-12-31: no article can match\n"
+    )
+
+
+def test_export_readme_says_what_output_does_to_an_existing_file():
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    assert "existing file" in readme.split("## Export", 1)[1].split("## For researchers")[0]
