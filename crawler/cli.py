@@ -51,6 +51,9 @@ from crawler.health import EXIT_ABORTED, EXIT_DATABASE, EXIT_USAGE
 
 logger = logging.getLogger("news-archive")
 
+#: Exit status of a command stopped by Ctrl-C (128 + SIGINT, as the shell reports it).
+EXIT_INTERRUPTED = 130
+
 
 class Failed(click.ClickException):
     """A one-line error with a chosen exit status."""
@@ -335,6 +338,25 @@ def open_archive(db_path: Path | None) -> sqlite_utils.Database:
         raise Failed(str(exc), EXIT_DATABASE) from None
 
 
+def build_search_index(path: Path) -> sqlite_utils.Database:
+    """Build the missing search index (the one write a reading command makes) and
+    return the archive opened read-only again."""
+    click.echo("building the search index (once)...", err=True)
+    try:
+        writable = archive_database.open_archive(path, read_only=False)
+        try:
+            archive_search.ensure_fts(writable)
+        finally:
+            writable.close()
+    except (StorageError, sqlite3.Error) as exc:
+        raise Failed(
+            f"the archive has no search index and it cannot be built here ({exc}): "
+            "run news-archive search once as a user who can write it",
+            EXIT_DATABASE,
+        ) from None
+    return open_archive(path)
+
+
 def check_lang(db: sqlite_utils.Database, lang: str | None) -> None:
     try:
         archive_filters.check_lang(db, lang)
@@ -455,8 +477,7 @@ def search(text, db_path, lang, since, until, limit, as_json):
     check_lang(db, lang)
     try:
         if not archive_search.has_fts(db):
-            click.echo("building the search index (once)...", err=True)
-            archive_search.ensure_fts(db)
+            db = build_search_index(db_path or default_db_path())
         filters = article_filter(lang, since, until)
         hits = archive_search.search(db, " ".join(text), filters, limit)
     except archive_search.SearchError as exc:
@@ -476,7 +497,14 @@ def search(text, db_path, lang, since, until, limit, as_json):
 @db_option
 @click.option("--csv", "as_csv", is_flag=True, help="Print CSV with a header row.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of objects.")
-def query(sql, db_path, as_csv, as_json):
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0),
+    default=archive_query.DEFAULT_TIMEOUT,
+    show_default=True,
+    help="Stop the statement after this many seconds (0: no limit). Ctrl-C stops it too.",
+)
+def query(sql, db_path, as_csv, as_json, timeout):
     """Run one SQL statement on a read-only connection and print the rows.
 
     Any statement that would change the database (INSERT, UPDATE, DELETE, CREATE,
@@ -490,17 +518,22 @@ def query(sql, db_path, as_csv, as_json):
     path = db_path if db_path is not None else default_db_path()
     try:
         conn, guard = archive_query.connect_read_only(path)
-        columns, rows = archive_query.run_query(conn, guard, sql)
-        if as_csv or as_json:
-            with archive_export.utf8_stdout() as out:
-                write = archive_export.write_csv if as_csv else archive_query.write_json_list
-                write(out, columns, rows)
-        else:
-            click.echo(archive_query.format_table(columns, rows))
+        with archive_query.Limits(conn, timeout or None) as limits:
+            columns, rows = archive_query.run_query(conn, guard, sql, limits=limits)
+            if as_csv or as_json:
+                with archive_export.utf8_stdout() as out:
+                    write = archive_export.write_csv if as_csv else archive_query.write_json_list
+                    write(out, columns, rows)
+            else:
+                click.echo(archive_query.format_table(columns, rows))
     except StorageError as exc:
         raise Failed(str(exc), EXIT_DATABASE) from None
     except (archive_query.ReadOnlyError, archive_query.QueryError) as exc:
         raise Failed(str(exc), EXIT_USAGE) from None
+    except archive_query.QueryTimeout as exc:
+        raise Failed(str(exc), EXIT_ABORTED) from None
+    except archive_query.QueryInterrupted as exc:
+        raise Failed(str(exc), EXIT_INTERRUPTED) from None
 
 
 @main.command(cls=OneLineErrors)
