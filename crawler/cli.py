@@ -458,7 +458,7 @@ def export(db_path, fmt, output, lang, since, until, excel, history):
 @filter_options
 @click.option(
     "--limit",
-    type=click.IntRange(min=1),
+    type=click.IntRange(min=1, max=archive_search.MAX_LIMIT, clamp=True),
     default=20,
     show_default=True,
     help="Show at most this many articles.",
@@ -469,7 +469,8 @@ def search(text, db_path, lang, since, until, limit, as_json):
 
     Every word must occur, in any inflected form: медиация also finds медиации and
     медиацию, парламент finds парламенттің. A "quoted phrase" matches exactly.
-    Matched words are shown in [brackets].
+    Matched words are shown in [brackets]. Articles in the query's language come
+    first. Text starting with a dash goes after --: search -- -word.
 
     Example: news-archive search медиация --lang ru --since 2022 --limit 5
     """
