@@ -12,6 +12,14 @@ Russian and English words go through the Snowball stemmers (PyStemmer); Kazakh, 
 Snowball lacks, loses its case, plural and possessive suffixes (:func:`kazakh_stem`).
 «медиацию» → ``"медиацию" OR "медиац"*``, which also finds «медиации», «медиация».
 
+A prefix also finds words that only start like the stem (семинар for семья's сем-):
+FTS5's candidates are kept only when the article holds a form of each word, a word
+that stems like it (:func:`form_match`). Without a language filter, the articles in
+the query's language come first (:func:`guess_language`).
+
+Over 400 lines: the Kazakh stemmer, the form check and the ranking in two language
+tiers are one query path, tested together.
+
 Imports: the standard library, sqlite-utils, PyStemmer and
 :mod:`crawler.archive.filters` — not the store or the schema (the schema calls
 :func:`ensure_fts`, so importing them here would make a cycle).
