@@ -458,7 +458,7 @@ def export(db_path, fmt, output, lang, since, until, excel, history):
 @filter_options
 @click.option(
     "--limit",
-    type=click.IntRange(min=1, max=archive_search.MAX_LIMIT, clamp=True),
+    type=click.IntRange(min=1),
     default=20,
     show_default=True,
     help="Show at most this many articles.",
@@ -480,6 +480,7 @@ def search(text, db_path, lang, since, until, limit, as_json):
         if not archive_search.has_fts(db):
             db = build_search_index(db_path or default_db_path())
         filters = article_filter(lang, since, until)
+        limit = min(limit, archive_search.MAX_LIMIT)  # more would overflow SQLite's integers
         hits = archive_search.search(db, " ".join(text), filters, limit)
     except archive_search.SearchError as exc:
         raise Failed(str(exc), EXIT_USAGE) from None
