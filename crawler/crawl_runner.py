@@ -9,7 +9,8 @@ Errors a caller reports as one line: :class:`BadSetting` (exit 2), :class:`Canno
 (exit 3 or 4, with the code). No click here: :mod:`crawler.cli` maps these.
 
 Imports Scrapy, :mod:`crawler.crawl_lock`, :mod:`crawler.archive`, :mod:`crawler.health`,
-:mod:`crawler.site_profiles`, :mod:`crawler.page_workers` and the spiders.
+:mod:`crawler.site_profiles`, :mod:`crawler.page_workers`, :mod:`crawler.inspect_spider`
+and the news spider.
 """
 
 from __future__ import annotations
@@ -271,10 +272,10 @@ def summary_line(stats: dict, db_path: Path, finished_at: str | None = None) -> 
 
 def inspect_page(url: str, overrides: dict[str, str]) -> dict | None:
     """Fetch ``url`` once (robots.txt obeyed) and return what the crawler extracts from
-    it (:class:`spiders.inspect.InspectSpider`); None when nothing answered."""
+    it (:class:`crawler.inspect_spider.InspectSpider`); None when nothing answered."""
     from scrapy.crawler import CrawlerProcess
 
-    from spiders.inspect import InspectSpider
+    from crawler.inspect_spider import InspectSpider
 
     settings = scrapy_settings({"LOG_LEVEL": "CRITICAL", "RETRY_TIMES": "1", **overrides})
     settings.set("ITEM_PIPELINES", {}, priority="cmdline")

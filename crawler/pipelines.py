@@ -17,6 +17,7 @@ import logging
 import os
 import time
 from collections import Counter
+from pathlib import Path
 
 from scrapy import signals as scrapy_signals
 from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
@@ -25,7 +26,7 @@ from twisted.internet.threads import deferToThreadPool
 from twisted.python.threadpool import ThreadPool
 
 from crawler import crawl_lock, signals
-from crawler.archive.database import StorageError, utc_now
+from crawler.archive.database import StorageError, default_db_path, utc_now
 from crawler.archive.store import ArchiveStore, SaveCounts
 from crawler.crawl_state import CrawlState, load_state
 from crawler.extract.record import date_unparsed, views_unparsed
@@ -71,6 +72,15 @@ class FieldStatsPipeline:
         for name, count in self.counts.items():
             self.stats.inc_value(name, count)
         self.counts.clear()
+
+
+def prepare_data_directory(db_path: str) -> None:
+    """Create the default archive's directory (``~/.local/share/news-archive``) on a
+    fresh machine, as ``news-archive crawl`` does; another archive's directory must
+    exist."""
+    path = Path(db_path).expanduser()
+    if path.absolute() == default_db_path().absolute():
+        path.parent.mkdir(parents=True, exist_ok=True)
 
 
 class SQLitePipeline:
@@ -119,7 +129,15 @@ class SQLitePipeline:
         return cls(crawler)
 
     def open_spider(self, spider=None):
-        crawl_lock.acquire(self.db_path)
+        news = self.crawler.spider  # Scrapy may call open_spider() without it
+        if not getattr(news, "archiving", True):
+            return  # scrapy parse: nothing is stored, the archive is not opened
+        try:
+            prepare_data_directory(self.db_path)
+            crawl_lock.acquire(self.db_path)
+        except (OSError, crawl_lock.CrawlLocked) as exc:  # scrapy crawl: one line, no traceback
+            self.cannot_start(StorageError(str(exc)), locked=False)
+            return
         arguments = self.arguments or {
             "start_urls": getattr(self.crawler.spider, "start_urls", None)
         }
@@ -128,7 +146,6 @@ class SQLitePipeline:
                 self.db_path, any_thread=True, busy_timeout_ms=int(1000 * self.busy_timeout)
             )
             self.store.mark_interrupted_crawls()
-            news = self.crawler.spider  # Scrapy may call open_spider() without it
             self.state = load_state(
                 self.store, getattr(news, "full", False), getattr(news, "refresh_days", 0)
             )
@@ -144,14 +161,15 @@ class SQLitePipeline:
         reactor.addSystemEventTrigger("during", "shutdown", self.stop_writer)
         self.flusher.start(self.commit_seconds, now=False)
 
-    def cannot_start(self, error: StorageError) -> None:
+    def cannot_start(self, error: StorageError, locked: bool = True) -> None:
         # No crawls row to judge the run by later: the verdict is set here.
         self.stats.set_value("news/status", "storage_error")
         self.stats.set_value("news/exit_code", EXIT_DATABASE)
         if self.store is not None:
             self.store.close()
             self.store = None
-        crawl_lock.release(self.db_path)
+        if locked:
+            crawl_lock.release(self.db_path)
         self.storage_error(f"{error}: the crawl cannot start")
 
     def storage_error(self, message: str) -> None:

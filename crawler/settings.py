@@ -2,12 +2,13 @@
 
 Tests and the demo pass ``-s`` overrides (no delay, no AutoThrottle) to run fast.
 
-Imports :mod:`crawler.archive.database`.
+Imports :mod:`crawler.archive.database`, :mod:`crawler.archive.export`.
 """
 
 from __future__ import annotations
 
 from crawler.archive.database import default_db_path
+from crawler.archive.export import ARTICLE_ORDER
 
 BOT_NAME = "news-archive"
 
@@ -104,6 +105,9 @@ NEWS_ARCHIVE_WARC = ""
 
 # Feeds (scrapy crawl news -O items.csv) in UTF-8, Cyrillic as is.
 FEED_EXPORT_ENCODING = "utf-8"
+# Feeds have the columns of `news-archive export`, in its order: the record's fetch time
+# is its last_seen; first_seen and version, which only the archive knows, stay empty.
+FEED_EXPORT_FIELDS = {("fetched_at" if n == "last_seen" else n): n for n in ARTICLE_ORDER}
 
 LOG_LEVEL = "INFO"
 # No per-item "Scraped from" DEBUG record unless LOG_LEVEL is DEBUG.

@@ -124,3 +124,86 @@ def test_demo_never_replaces_an_archive_that_is_not_a_demo(archive_path):
     assert result.returncode == 2
     assert "not a demo archive" in result.stderr
     assert archive_path.read_bytes() == before
+
+
+# -- Scrapy's own commands ---------------------------------------------------------
+
+
+def scrapy(*args: str, env: dict | None = None, timeout: float = 180):
+    import os
+    import subprocess
+    import sys
+
+    from tests.crawl_helpers import ROOT
+
+    return subprocess.run(
+        [sys.executable, "-m", "scrapy", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+    )
+
+
+FAST_SCRAPY = [
+    "-s",
+    "DOWNLOAD_DELAY=0",
+    "-s",
+    "AUTOTHROTTLE_ENABLED=False",
+    "-s",
+    "RETRY_BACKOFF_BASE=0",
+]
+
+
+def test_scrapy_list_shows_the_news_spider_only():
+    result = scrapy("list")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.split() == ["news"]
+
+
+@pytest.mark.e2e
+def test_scrapy_parse_shows_what_inspect_shows_and_stores_nothing(tmp_path):
+    from crawler.fixture_site import FixtureSite
+
+    fresh = {"XDG_DATA_HOME": str(tmp_path / "data"), "NEWS_ARCHIVE_DB": ""}
+    with FixtureSite(layout="custom", articles_per_lang=12) as site:
+        article = next(
+            a["url"] for a in site.expected_articles() if a["title"] == "Семинар в Индерском районе"
+        )
+        result = scrapy("parse", "--spider", "news", article, *FAST_SCRAPY, env=fresh)
+        listing = scrapy("parse", "--spider", "news", site.start_urls[0], *FAST_SCRAPY, env=fresh)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "NotImplementedError" not in result.stderr and "Traceback" not in result.stderr
+    assert "'views': 409" in result.stdout and "'published': '2022-08-24'" in result.stdout
+    assert listing.returncode == 0, listing.stderr[-3000:]
+    assert "PAGEN_1=2" in listing.stdout  # the next page, among the requests
+    assert not (tmp_path / "data").exists()  # no archive was created
+
+
+@pytest.mark.e2e
+def test_scrapy_crawl_on_a_fresh_machine_and_feed_columns(tmp_path):
+    from crawler.archive.export import ARTICLE_ORDER
+    from crawler.fixture_site import FixtureSite
+
+    data = tmp_path / "fresh" / "data"  # not there yet, as on a fresh machine
+    env = {"XDG_DATA_HOME": str(data), "NEWS_ARCHIVE_DB": ""}
+    with FixtureSite(layout="custom", articles_per_lang=12) as site:
+        start = "start_urls=" + ",".join(site.start_urls)
+        feed = tmp_path / "items.csv"
+        result = scrapy("crawl", "news", "-a", start, *FAST_SCRAPY, "-O", str(feed), env=env)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "Traceback" not in result.stderr and "never retrieved" not in result.stderr
+    assert (data / "news-archive" / "archive.db").is_file()
+    header = feed.read_text(encoding="utf-8").splitlines()[0]
+    assert header == ",".join(ARTICLE_ORDER)
+
+
+def test_scrapy_crawl_with_a_bad_start_url_is_one_line(tmp_path):
+    result = scrapy(
+        "crawl", "news", "-a", "start_urls=not-a-url", "-s", f"NEWS_ARCHIVE_DB={tmp_path}/a.db"
+    )
+    assert result.returncode == 2
+    assert "Error: -a start_urls: not an http(s) URL: 'not-a-url'" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert list(tmp_path.iterdir()) == []

@@ -167,7 +167,7 @@ def test_scrapy_crawl_from_project_root(tmp_path):
         assert result.returncode == 0, result.stderr[-3000:]
         assert_archive_matches(db, site)
     lines = (tmp_path / "items.csv").read_text(encoding="utf-8").splitlines()
-    assert lines[0].startswith("url,lang,title,published")
+    assert lines[0].startswith("url,lang,published,published_raw,title")
 
 
 def test_inspect_article_and_list():

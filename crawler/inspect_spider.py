@@ -1,6 +1,9 @@
 """One-page spider behind ``news-archive inspect URL``: what would the crawler extract?
 
-The page goes through the crawl's own entry points (:mod:`crawler.extract.fetched_page`).
+The page goes through the crawl's own entry points (:mod:`crawler.extract.fetched_page`,
+:func:`inspect_page_result`, which ``scrapy parse --spider news URL`` shows too). Not in
+``SPIDER_MODULES``: an internal spider, run by :mod:`crawler.crawl_runner` only, so
+``scrapy list`` shows the news spider alone.
 
 Imports scrapy, twisted; :mod:`crawler.archive.database`,
 :mod:`crawler.extract.fetched_page`, :mod:`crawler.extract.urls`,
@@ -22,6 +25,22 @@ from crawler.extract.urls import canonical_url
 from crawler.site_profiles import selectors_for_url
 
 
+def inspect_page_result(response: TextResponse) -> dict:
+    """What the crawler reads from a fetched page: its type, and the article's fields
+    or the list's article links and next page."""
+    selectors = selectors_for_url(response.url)
+    body, encoding, url = response.body, response.encoding, response.url
+    kind, article = extract_article(body, encoding, url, canonical_url(url), utc_now(), selectors)
+    result: dict = {"url": response.url, "status": response.status, "page_type": kind}
+    if article is not None:
+        result["article"] = asdict(article)
+    else:
+        page = extract_list(body, encoding, url, selectors)
+        result["article_urls"] = page.article_urls
+        result["next_url"] = page.next_url
+    return result
+
+
 class InspectSpider(scrapy.Spider):
     name = "inspect"
 
@@ -37,19 +56,7 @@ class InspectSpider(scrapy.Spider):
         if not isinstance(response, TextResponse):
             self.result = {"error": f"not an HTML page ({response.headers.get('Content-Type')})"}
             return
-        selectors = selectors_for_url(response.url)
-        body, encoding, url = response.body, response.encoding, response.url
-        kind, article = extract_article(
-            body, encoding, url, canonical_url(url), utc_now(), selectors
-        )
-        result: dict = {"url": response.url, "status": response.status, "page_type": kind}
-        if article is not None:
-            result["article"] = asdict(article)
-        else:
-            page = extract_list(body, encoding, url, selectors)
-            result["article_urls"] = page.article_urls
-            result["next_url"] = page.next_url
-        self.result = result
+        self.result = inspect_page_result(response)
 
     def failed(self, failure: Failure) -> None:
         if failure.check(HttpError):
