@@ -157,7 +157,9 @@ class SQLitePipeline:
         from twisted.internet import reactor
 
         self.writer.start()
-        # Also when the reactor stops without closing the spider (a second Ctrl-C).
+        # When the reactor stops without closing the spider (a second Ctrl-C): store
+        # what is buffered and close the run's row first, then stop the writer.
+        reactor.addSystemEventTrigger("before", "shutdown", self.reactor_stopping)
         reactor.addSystemEventTrigger("during", "shutdown", self.stop_writer)
         self.flusher.start(self.commit_seconds, now=False)
 
@@ -252,6 +254,19 @@ class SQLitePipeline:
             await maybe_deferred_to_future(defer.DeferredList(list(self.writes)))
         finally:
             self.stop_writer()
+
+    def reactor_stopping(self) -> defer.Deferred | None:
+        """The reactor stops while the run is open (a second Ctrl-C skips closing the
+        spider): write the buffered batch, wait for the writer, then close the run as
+        ``spider_closed`` would (aborted), so its row and summary hold what was stored."""
+        if self.store is None:
+            return None
+        if self.flusher.running:
+            self.flusher.stop()
+        self.flush()
+        done = defer.DeferredList(list(self.writes))
+        done.addCallback(lambda _: self.spider_closed(self.crawler.spider, "killed"))
+        return done
 
     def stop_writer(self) -> None:
         if self.writer.started:

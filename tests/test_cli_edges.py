@@ -207,3 +207,137 @@ def test_scrapy_crawl_with_a_bad_start_url_is_one_line(tmp_path):
     assert "Error: -a start_urls: not an http(s) URL: 'not-a-url'" in result.stderr
     assert "Traceback" not in result.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+# -- stats and an interrupted crawl -------------------------------------------------
+
+
+def test_stats_shows_the_reasons_of_the_last_unhealthy_run(archive_path):
+    from click.testing import CliRunner
+
+    from crawler.archive.store import ArchiveStore
+    from crawler.cli import main
+
+    store = ArchiveStore(archive_path)
+    crawl_id = store.start_crawl({"start_urls": ["http://x/"]}, 1)
+    store.finish_crawl(
+        crawl_id, "unhealthy", 5, {"summary": "no list page could be fetched (first: x)"}
+    )
+    running = store.start_crawl({"start_urls": ["http://x/"]}, 2)
+    store.close()
+    result = CliRunner().invoke(main, ["stats", "--db", str(archive_path)])
+    assert f"Last crawl: #{running} running, started " in result.stdout
+    assert ", not finished: 0 new" in result.stdout
+    assert " to not finished" not in result.stdout
+    store = ArchiveStore(archive_path)
+    store.db.execute("DELETE FROM crawls WHERE id = ?", [running])
+    store.db.conn.commit()
+    store.close()
+    result = CliRunner().invoke(main, ["stats", "--db", str(archive_path)])
+    line = next(line for line in result.stdout.splitlines() if line.startswith("Last crawl:"))
+    assert re.match(rf"Last crawl: #{crawl_id} unhealthy, {STAMP} to {STAMP}: ", line), line
+    assert line.endswith(" — no list page could be fetched (first: x)")
+
+
+class NeverAnswers:
+    """A server that accepts connections and never answers: a download in flight
+    keeps a graceful shutdown waiting (until a second Ctrl-C)."""
+
+    def __enter__(self):
+        import socket
+        import threading
+
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.server.getsockname()[1]}/ru/news/"
+        self.held: list = []
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+        return self
+
+    def _accept(self):
+        while True:
+            try:
+                connection, _ = self.server.accept()
+            except OSError:
+                return
+            self.held.append(connection)
+
+    def __exit__(self, *exc):
+        self.server.close()
+        for connection in self.held:
+            connection.close()
+
+
+@pytest.mark.e2e
+def test_a_double_ctrl_c_keeps_the_count_and_closes_the_run(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import threading
+    import time
+
+    from crawler.fixture_site import FixtureSite
+    from tests.crawl_helpers import FAST, ROOT
+
+    db = tmp_path / "archive.db"
+    with FixtureSite(layout="mixed", articles_per_lang=300) as site, NeverAnswers() as hang:
+        args = [sys.executable, "-m", "crawler", "crawl", "--db", str(db)]
+        for url in [hang.url, *site.start_urls]:
+            args += ["--start-url", url]
+        crawl = subprocess.Popen(
+            [*args, *FAST, "-s", "DOWNLOAD_TIMEOUT=600", "-s", "NEWS_ARCHIVE_PARSE_PROCESSES=0"],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        lines: list[str] = []
+        graceful = threading.Event()
+
+        def read_log():
+            for line in crawl.stderr:
+                lines.append(line)
+                if "shutting down gracefully" in line:
+                    graceful.set()
+            graceful.set()
+
+        reader = threading.Thread(target=read_log, daemon=True)
+        reader.start()
+        deadline = time.monotonic() + 120
+        while crawl.poll() is None and time.monotonic() < deadline:  # some articles stored
+            if db.exists() and stored_count(db) >= 20:
+                break
+            time.sleep(0.05)
+        assert crawl.poll() is None, "".join(lines)[-3000:]
+        crawl.send_signal(signal.SIGINT)
+        assert graceful.wait(timeout=120)
+        assert crawl.poll() is None, "the crawl ended before the second Ctrl-C"
+        crawl.send_signal(signal.SIGINT)  # the hanging download keeps it from closing
+        out = crawl.stdout.read()
+        crawl.wait(timeout=120)
+        reader.join(timeout=60)
+    err = "".join(lines)
+    assert crawl.returncode == 1, out + err[-3000:]
+    stored = stored_count(db)
+    summary = out.strip().splitlines()[-1]
+    assert re.match(rf"{STAMP} crawl 1 aborted: {stored} new, ", summary), summary
+    assert stored >= 20
+    assert " in 0.0 s" not in summary
+    conn = sqlite3.connect(db)
+    status, new, finished = conn.execute(
+        "SELECT status, articles_new, finished_at FROM crawls WHERE id = 1"
+    ).fetchone()
+    conn.close()
+    assert (status, new) == ("aborted", stored) and finished
+    assert os.path.exists(db)
+
+
+def stored_count(db: Path) -> int:
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        return conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+    except sqlite3.Error:
+        return 0
+    finally:
+        conn.close()
