@@ -277,7 +277,10 @@ def inspect(url, settings_pairs):
 
     Example: news-archive inspect https://assembly.kz/ru/news/
     """
-    result = inspect_page(url, parse_setting_overrides(settings_pairs))
+    try:
+        result = inspect_page(url, parse_setting_overrides(settings_pairs))
+    except BadSetting as exc:
+        raise Failed(f"invalid value for {exc.hint}: {exc} (see --help)", EXIT_USAGE) from None
     if not result or "error" in result:
         error = (result or {}).get("error", "no answer")
         raise Failed(f"cannot inspect {url}: {error}", EXIT_ABORTED)

@@ -69,7 +69,10 @@ def scrapy_settings(overrides: dict[str, str] | None = None):
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
     for name, value in (overrides or {}).items():
-        settings.set(name, value, priority="cmdline")
+        try:
+            settings.set(name, value, priority="cmdline")
+        except (ValueError, TypeError) as exc:  # a dict setting given bad JSON
+            raise BadSetting(f"{name} cannot be set to {value!r} ({exc})", f"-s {name}") from None
     return settings
 
 
@@ -79,7 +82,7 @@ _GETTERS = {
     int: ("getint", "a whole number"),
     float: ("getfloat", "a number"),
     list: ("getlist", "a list (comma-separated or JSON)"),
-    dict: ("getdict", "a JSON object"),
+    dict: ("getdictorlist", "a JSON object or a list"),
 }
 
 

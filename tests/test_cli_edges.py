@@ -31,6 +31,7 @@ def files_under(path: Path) -> list[str]:
         (["-s", "NEWS_ARCHIVE_WARC=/missing/x.warc.gz"], "directory does not exist"),
         (["-s", "LOG_LEVEL=LOUD"], "unknown log level"),
         (["-s", "NOVALUE"], "expected NAME=VALUE"),
+        (["-s", "ITEM_PIPELINES={bad"], "ITEM_PIPELINES cannot be set to '{bad'"),
         (["--start-url", "not-a-url"], "not an http(s) URL"),
     ],
 )
