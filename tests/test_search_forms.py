@@ -35,6 +35,13 @@ TEXTS = {
     "kk-elde": ("kk", "Жаңалық", "Бұл елде бейбітшілік бар."),
     "kk-elshi": ("kk", "Кездесу", "Жаңа елші келді."),
     "kk-semei-city": ("kk", "Фестиваль", "Биыл фестиваль Семей қаласында өтті."),
+    "ru-both": (
+        "ru",
+        "Встреча",
+        "Прошёл семинар для учителей. "
+        + "Говорили о школе и детях. " * 6
+        + "Позже пришли представители многодетных семей.",
+    ),
 }
 
 
@@ -175,3 +182,14 @@ def test_a_huge_limit_and_a_leading_dash(archive_path):
     result = CliRunner().invoke(main, ["search", "--db", str(archive_path), "--", "-медиация"])
     assert result.exit_code == 0, result.output
     assert "медиац" in result.stdout
+
+
+def test_the_snippet_shows_a_form_not_a_false_friend(forms_archive):
+    db = open_archive(forms_archive)
+    try:
+        hits = archive_search.search(db, "семья", ArticleFilter(), limit=100)
+    finally:
+        db.close()
+    [both] = [hit for hit in hits if hit.url.endswith("/ru-both/")]
+    assert "[семей]" in both.snippet
+    assert "[семинар]" not in both.snippet

@@ -315,12 +315,15 @@ class _Plan:
     expression: str
     stems: dict[str, frozenset[str]]
     lang: str | None
+    #: Words searched as they are (no stem; the words of quoted phrases), to highlight.
+    exact: frozenset[str] = frozenset()
 
 
 def plan_query(text: str, lang: str | None = None) -> _Plan:
-    _, words = query_parts(text)
+    phrases, words = query_parts(text)
     stems = {word: frozenset(found) for word in words if (found := word_stems(word, lang))}
-    return _Plan(match_expression(text, lang), stems, lang)
+    exact = {w for w in words if w not in stems} | {w for p in phrases for w in p.split()}
+    return _Plan(match_expression(text, lang), stems, lang, frozenset(exact))
 
 
 #: A form that shares only a stem this short with the query word is a weak match.
@@ -351,30 +354,63 @@ def _as_proper_noun(text: str, start: int, token: str) -> bool:
     return not _SENTENCE_END.search(text[max(0, start - 12) : start])
 
 
-def _shows_each_word(plan: _Plan, title: str | None, body: str | None) -> bool:
-    """Every word searched by prefix occurs in the article as itself or as one of its
-    forms — FTS5's prefix also finds words that only start like the stem (семинар for
-    семья) — and a form that shares only a short stem with it does not count as a
-    capitalised name inside a sentence (query семья: «семей» counts, «в городе Семей»
-    does not)."""
-    missing = set(plan.stems)
-    if not missing:
-        return True
-    text = f"{title or ''}\n{body or ''}"
-    for found in _WORD.finditer(text):
-        token = found.group()
+def _form_spans(plan: _Plan, text: str, found: set[str]) -> list[tuple[int, int]]:
+    """Where ``text`` holds a form of a word searched by prefix — FTS5's prefix also
+    finds words that only start like the stem (семинар for семья) — or a word searched
+    exactly; the words seen are added to ``found``. A form that shares only a short
+    stem with its word does not count as a capitalised name inside a sentence (query
+    семья: «семей» counts, «в городе Семей» does not)."""
+    spans = []
+    for match in _WORD.finditer(text):
+        token = match.group()
         lower = token.lower()
-        for word in list(missing):
-            if not lower.startswith(tuple(plan.stems[word])) and lower != word:
+        if lower in plan.exact:
+            spans.append(match.span())
+            continue
+        for word, stems in plan.stems.items():
+            if lower != word and not lower.startswith(tuple(stems)):
                 continue
-            match = form_match(lower, word, plan.lang)
-            if match == "form" or (
-                match == "weak" and not _as_proper_noun(text, found.start(), token)
+            kind = form_match(lower, word, plan.lang)
+            if kind == "form" or (
+                kind == "weak" and not _as_proper_noun(text, match.start(), token)
             ):
-                missing.discard(word)
-        if not missing:
-            return True
-    return False
+                found.add(word)
+                spans.append(match.span())
+                break
+    return spans
+
+
+def _snippet(text: str, spans: list[tuple[int, int]], words: int = SNIPPET_WORDS) -> str:
+    """About ``words`` words of ``text`` from just before its first span, the spans in
+    brackets (what FTS5's ``snippet()`` shows, for the forms this module accepts)."""
+    tokens = [m.span() for m in _WORD.finditer(text)]
+    first = next(i for i, (start, _) in enumerate(tokens) if start >= spans[0][0])
+    low = max(0, min(first - 2, len(tokens) - words))
+    high = min(len(tokens), low + words)
+    begin = 0 if low == 0 else tokens[low][0]
+    end = len(text) if high == len(tokens) else tokens[high - 1][1]
+    parts, at = [], begin
+    for start, stop in spans:
+        if start < begin or stop > end:
+            continue
+        parts += [text[at:start], HIGHLIGHT[0], text[start:stop], HIGHLIGHT[1]]
+        at = stop
+    parts.append(text[at:end])
+    return ("…" if low else "") + "".join(parts) + ("…" if high < len(tokens) else "")
+
+
+def _check_forms(plan: _Plan, title: str | None, body: str | None) -> str | None:
+    """The snippet of an article that holds a form of every word searched by prefix,
+    with those forms in brackets (from the body, else the title); None when a word is
+    missing (a false friend matched its prefix)."""
+    found: set[str] = set()
+    in_body = _form_spans(plan, body or "", found)
+    in_title = _form_spans(plan, title or "", found)
+    if found != set(plan.stems):
+        return None
+    if in_body:
+        return _snippet(body or "", in_body)
+    return _snippet(title or "", in_title) if in_title else ""
 
 
 # -- which language first ------------------------------------------------------
@@ -452,9 +488,11 @@ def _search_tier(
     args = [*HIGHLIGHT, *HIGHLIGHT, plan.expression, ranking, *params]
     hits = []
     for url, lang_, published, title, in_body, in_title, score, body in db.execute(sql, args):
-        if not _shows_each_word(plan, title, body):
-            continue
         snippet = in_body if HIGHLIGHT[0] in in_body else in_title  # a matched word shows
+        if plan.stems:  # keep forms of the words only, and show those
+            snippet = _check_forms(plan, title, body)
+            if snippet is None:
+                continue
         hits.append(SearchHit(url, lang_, published, title, snippet, score))
         if len(hits) >= limit:
             break
