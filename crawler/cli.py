@@ -30,6 +30,7 @@ from urllib.parse import urlsplit
 import click
 import sqlite_utils
 
+from crawler import demo as demo_run
 from crawler.archive import database as archive_database
 from crawler.archive import export as archive_export
 from crawler.archive import filters as archive_filters
@@ -47,9 +48,11 @@ from crawler.crawl_runner import (
     summary_line,
 )
 from crawler.health import EXIT_ABORTED, EXIT_DATABASE, EXIT_LOCKED, EXIT_USAGE
-from crawler.warc import capture_dir
 
 logger = logging.getLogger("news-archive")
+
+#: Exit status of a command stopped by Ctrl-C (128 + SIGINT, as the shell reports it).
+EXIT_INTERRUPTED = 130
 
 
 class Failed(click.ClickException):
@@ -72,34 +75,40 @@ def db_option(func):
     )(func)
 
 
-def resolve_db(db_path: Path | None) -> Path:
-    """The database path to use; the default's directory is created on demand."""
-    if db_path is not None:
-        return db_path
-    path = default_db_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return path
-
-
 def parse_setting_overrides(pairs: tuple[str, ...]) -> dict[str, str]:
     """``-s NAME=VALUE`` pairs, exactly as ``scrapy crawl -s``."""
     overrides = {}
     for pair in pairs:
         name, sep, value = pair.partition("=")
         if not sep or not name.strip():
-            raise click.BadParameter(f"expected NAME=VALUE, got {pair!r}", param_hint="-s")
+            message = f"invalid value for -s: expected NAME=VALUE, got {pair!r} (see --help)"
+            raise Failed(message, EXIT_USAGE)
         overrides[name.strip()] = value
     return overrides
 
 
-def check_start_url(url: str) -> str:
+def check_start_url(url: str, hint: str = "--start-url") -> str:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise click.BadParameter(f"not an http(s) URL: {url!r}", param_hint="--start-url")
+        raise click.BadParameter(f"not an http(s) URL: {url!r}", param_hint=hint)
     return url
 
 
-@click.group()
+class Main(click.Group):
+    """The command group; a reader of standard output that went away (``| head``)
+    ends the command quietly with status 0, as ``cat`` under ``set -o pipefail``."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except OSError as exc:
+            if exc.errno != errno.EPIPE:
+                raise
+            archive_export.silence_stdout()
+            ctx.exit(0)
+
+
+@click.group(cls=Main)
 @click.version_option(package_name="news-archive")
 def main() -> None:
     """Archive crawler for news sites built on 1C-Bitrix (first target: assembly.kz).
@@ -113,20 +122,37 @@ def start_crawl(*args, **kwargs) -> dict:
     try:
         return run_crawl(*args, **kwargs)
     except BadSetting as exc:
-        raise click.BadParameter(str(exc), param_hint=exc.hint) from None
+        raise Failed(f"invalid value for {exc.hint}: {exc} (see --help)", EXIT_USAGE) from None
     except CannotStart as exc:
         raise Failed(str(exc), exc.exit_code) from None
 
 
-def finish(stats: dict, db_path: Path) -> None:
-    """Log and print the summary, then exit with the run's status."""
-    line = summary_line(stats, db_path)
+def summarise(stats: dict, db_path: Path | None) -> None:
+    """Log and print the summary line."""
+    line = summary_line(stats, Path(stats.get("news/db") or db_path or default_db_path()))
     logging.getLogger("news-archive").info(line)
+    sys.stderr.flush()
     click.echo(line)
+
+
+def finish(stats: dict, db_path: Path | None) -> None:
+    """Log and print the summary, then exit with the run's status."""
+    summarise(stats, db_path)
     sys.exit(stats.get("news/exit_code", EXIT_ABORTED))
 
 
-@main.command()
+class OneLineErrors(click.Command):
+    """A command whose bad arguments are reported on one line, exit status 2."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as exc:
+            message = " ".join(exc.format_message().split())
+            raise Failed(f"{message} (see --help)", EXIT_USAGE) from None
+
+
+@main.command(cls=OneLineErrors)
 @db_option
 @click.option(
     "--start-url",
@@ -211,12 +237,11 @@ def crawl(
         overrides["NEWS_ARCHIVE_IMAGES"] = "True"
     if adopt:
         overrides["NEWS_ARCHIVE_ADOPT"] = "True"
-    db_path = resolve_db(db_path)
     stats = start_crawl(db_path, list(start_urls), full, refresh_days, overrides, log_file)
     finish(stats, db_path)
 
 
-@main.command()
+@main.command(cls=OneLineErrors)
 @click.option(
     "--db",
     "db_path",
@@ -241,14 +266,28 @@ def crawl(
 def demo(db_path, layout, robots):
     """Serve the bundled fixture site on 127.0.0.1 and crawl it (offline).
 
+    The demo archive is rebuilt on every run (the site's port changes from run to run,
+    and it is part of every URL), so a second demo gives the same archive. A --db that
+    holds anything but a demo archive is refused, never replaced.
+
     Example: news-archive demo --db demo.db
     """
     from crawler.fixture_site import FixtureSite
 
     if db_path is None:
-        db_path = resolve_db(None).with_name("demo.db")
+        db_path = default_db_path().with_name("demo.db")
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+    db_path = db_path.expanduser().absolute()
+    try:
+        demo_run.reset_demo_archive(db_path)
+    except demo_run.NotADemoArchive as exc:
+        raise Failed(str(exc), EXIT_USAGE) from None
     with FixtureSite(layout=layout, robots=robots) as site:
-        click.echo(f"demo site at {site.url} ({layout} layout, {robots} robots.txt)")
+        click.echo(
+            f"demo: crawling the demo site at {site.url} ({layout} layout, {robots} "
+            f"robots.txt) into {db_path}"
+        )
+        click.echo(demo_run.PLANTED_FAULTS_AHEAD)
         stats = start_crawl(
             db_path,
             site.start_urls,
@@ -256,19 +295,13 @@ def demo(db_path, layout, robots):
             refresh_days=0,
             overrides={**FAST_LOCAL_SETTINGS, "NEWS_ARCHIVE_IMAGES": "True"},
         )
-    click.echo(
-        f"raw captures (pages and their images): {capture_dir(db_path)}/\n"
-        f"next: news-archive stats --db {db_path}\n"
-        f"      news-archive search медиация --db {db_path}\n"
-        f"      news-archive export --format xlsx --db {db_path}\n"
-        f"      news-archive serve --db {db_path} --open\n"
-        f"      news-archive reparse --dry-run --db {db_path}"
-    )
-    finish(stats, db_path)
+    summarise(stats, db_path)
+    click.echo(demo_run.after_the_crawl(stats, db_path))
+    sys.exit(stats.get("news/exit_code", EXIT_ABORTED))
 
 
-@main.command()
-@click.argument("url", callback=lambda c, p, v: check_start_url(v))
+@main.command(cls=OneLineErrors)
+@click.argument("url", callback=lambda c, p, v: check_start_url(v, "URL"))
 @click.option(
     "-s",
     "settings_pairs",
@@ -281,7 +314,10 @@ def inspect(url, settings_pairs):
 
     Example: news-archive inspect https://assembly.kz/ru/news/
     """
-    result = inspect_page(url, parse_setting_overrides(settings_pairs))
+    try:
+        result = inspect_page(url, parse_setting_overrides(settings_pairs))
+    except BadSetting as exc:
+        raise Failed(f"invalid value for {exc.hint}: {exc} (see --help)", EXIT_USAGE) from None
     if not result or "error" in result:
         error = (result or {}).get("error", "no answer")
         raise Failed(f"cannot inspect {url}: {error}", EXIT_ABORTED)
@@ -289,17 +325,6 @@ def inspect(url, settings_pairs):
 
 
 # -- export, search, query, stats: reading the archive, never creating it --------
-
-
-class OneLineErrors(click.Command):
-    """A command whose bad arguments are reported on one line, exit status 2."""
-
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        try:
-            return super().parse_args(ctx, args)
-        except click.UsageError as exc:
-            message = " ".join(exc.format_message().split())
-            raise Failed(f"{message} (see --help)", EXIT_USAGE) from None
 
 
 class DateBound(click.ParamType):
@@ -338,12 +363,38 @@ def filter_options(func):
     )(func)
 
 
+def article_filter(lang: str | None, since: date | None, until: date | None) -> ArticleFilter:
+    """The filter of ``--lang``, ``--since``, ``--until``; an empty span is bad input."""
+    if since and until and since > until:
+        raise Failed(f"--since {since} is after --until {until}: no article can match", EXIT_USAGE)
+    return ArticleFilter(lang, since, until)
+
+
 def open_archive(db_path: Path | None) -> sqlite_utils.Database:
     """Open an existing archive (never create one) or fail with one line."""
     try:
         return archive_database.open_archive(db_path or default_db_path())
     except StorageError as exc:
         raise Failed(str(exc), EXIT_DATABASE) from None
+
+
+def build_search_index(path: Path) -> sqlite_utils.Database:
+    """Build the missing search index (the one write a reading command makes) and
+    return the archive opened read-only again."""
+    click.echo("building the search index (once)...", err=True)
+    try:
+        writable = archive_database.open_archive(path, read_only=False)
+        try:
+            archive_search.ensure_fts(writable)
+        finally:
+            writable.close()
+    except (StorageError, sqlite3.Error) as exc:
+        raise Failed(
+            f"the archive has no search index and it cannot be built here ({exc}): "
+            "run news-archive search once as a user who can write it",
+            EXIT_DATABASE,
+        ) from None
+    return open_archive(path)
 
 
 def check_lang(db: sqlite_utils.Database, lang: str | None) -> None:
@@ -424,7 +475,7 @@ def export(db_path, fmt, output, lang, since, until, excel, delimiter, history):
     check_lang(db, lang)
     name = history or "articles"
     dataset = archive_export.DATASETS[name]
-    filters = ArticleFilter(lang, since, until)
+    filters = article_filter(lang, since, until)
     progress = None
     if sys.stderr.isatty():
         progress = _progress(archive_export.count_rows(db, dataset, filters))
@@ -444,14 +495,15 @@ def export(db_path, fmt, output, lang, since, until, excel, delimiter, history):
         if fmt == "xlsx":
             rows = export_workbook(target, db, dataset, filters, progress)
         else:
-            rows = archive_export.export_to(target, write, bom=excel)
+            # A file name of our own choosing never replaces an existing file.
+            rows, target = archive_export.export_to(target, write, bom=excel, replace=bool(output))
     except archive_export.ExportError as exc:
         raise Failed(str(exc), EXIT_USAGE) from None
     except sqlite3.Error as exc:
         raise Failed(f"export failed: {exc}", EXIT_DATABASE) from None
     except OSError as exc:
         if exc.errno == errno.EPIPE:
-            raise  # the reader went away (| head): click exits quietly
+            raise  # the reader went away (| head): Main ends quietly
         where = archive_export.describe_target(output, target)
         raise Failed(f"cannot write {where}: {exc.strerror}") from None
     click.echo(f"exported {rows} rows of {name}", err=True)
@@ -486,7 +538,8 @@ def search(text, db_path, lang, since, until, limit, as_json):
 
     Every word must occur, in any inflected form: медиация also finds медиации and
     медиацию, парламент finds парламенттің. A "quoted phrase" matches exactly.
-    Matched words are shown in [brackets].
+    Matched words are shown in [brackets]. Articles in the query's language come
+    first. Text starting with a dash goes after --: search -- -word.
 
     Example: news-archive search медиация --lang ru --since 2022 --limit 5
     """
@@ -494,9 +547,9 @@ def search(text, db_path, lang, since, until, limit, as_json):
     check_lang(db, lang)
     try:
         if not archive_search.has_fts(db):
-            click.echo("building the search index (once)...", err=True)
-            archive_search.ensure_fts(db)
-        filters = ArticleFilter(lang, since, until)
+            db = build_search_index(db_path or default_db_path())
+        filters = article_filter(lang, since, until)
+        limit = min(limit, archive_search.MAX_LIMIT)  # more would overflow SQLite's integers
         hits = archive_search.search(db, " ".join(text), filters, limit)
     except archive_search.SearchError as exc:
         raise Failed(str(exc), EXIT_USAGE) from None
@@ -515,7 +568,14 @@ def search(text, db_path, lang, since, until, limit, as_json):
 @db_option
 @click.option("--csv", "as_csv", is_flag=True, help="Print CSV with a header row.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of objects.")
-def query(sql, db_path, as_csv, as_json):
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0),
+    default=archive_query.DEFAULT_TIMEOUT,
+    show_default=True,
+    help="Stop the statement after this many seconds (0: no limit). Ctrl-C stops it too.",
+)
+def query(sql, db_path, as_csv, as_json, timeout):
     """Run one SQL statement on a read-only connection and print the rows.
 
     Any statement that would change the database (INSERT, UPDATE, DELETE, CREATE,
@@ -529,17 +589,22 @@ def query(sql, db_path, as_csv, as_json):
     path = db_path if db_path is not None else default_db_path()
     try:
         conn, guard = archive_query.connect_read_only(path)
-        columns, rows = archive_query.run_query(conn, guard, sql)
-        if as_csv or as_json:
-            with archive_export.utf8_stdout() as out:
-                write = archive_export.write_csv if as_csv else archive_query.write_json_list
-                write(out, columns, rows)
-        else:
-            click.echo(archive_query.format_table(columns, rows))
+        with archive_query.Limits(conn, timeout or None) as limits:
+            columns, rows = archive_query.run_query(conn, guard, sql, limits=limits)
+            if as_csv or as_json:
+                with archive_export.utf8_stdout() as out:
+                    write = archive_export.write_csv if as_csv else archive_query.write_json_list
+                    write(out, columns, rows)
+            else:
+                click.echo(archive_query.format_table(columns, rows))
     except StorageError as exc:
         raise Failed(str(exc), EXIT_DATABASE) from None
     except (archive_query.ReadOnlyError, archive_query.QueryError) as exc:
         raise Failed(str(exc), EXIT_USAGE) from None
+    except archive_query.QueryTimeout as exc:
+        raise Failed(str(exc), EXIT_ABORTED) from None
+    except archive_query.QueryInterrupted as exc:
+        raise Failed(str(exc), EXIT_INTERRUPTED) from None
 
 
 @main.command(cls=OneLineErrors)

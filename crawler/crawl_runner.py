@@ -9,7 +9,8 @@ Errors a caller reports as one line: :class:`BadSetting` (exit 2), :class:`Canno
 (exit 3 or 4, with the code). No click here: :mod:`crawler.cli` maps these.
 
 Imports Scrapy, :mod:`crawler.crawl_lock`, :mod:`crawler.archive`, :mod:`crawler.health`,
-:mod:`crawler.site_profiles`, :mod:`crawler.page_workers` and the spiders.
+:mod:`crawler.site_profiles`, :mod:`crawler.page_workers`, :mod:`crawler.inspect_spider`
+and the news spider.
 """
 
 from __future__ import annotations
@@ -17,10 +18,11 @@ from __future__ import annotations
 import json
 import logging
 import os
+from datetime import UTC, datetime
 from pathlib import Path
 
 from crawler import crawl_lock
-from crawler.archive.database import StorageError
+from crawler.archive.database import StorageError, default_db_path, utc_now
 from crawler.archive.store import ArchiveStore
 from crawler.health import EXIT_DATABASE, EXIT_LOCKED
 
@@ -67,15 +69,69 @@ def scrapy_settings(overrides: dict[str, str] | None = None):
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
     for name, value in (overrides or {}).items():
-        settings.set(name, value, priority="cmdline")
+        try:
+            settings.set(name, value, priority="cmdline")
+        except (ValueError, TypeError) as exc:  # a dict setting given bad JSON
+            raise BadSetting(f"{name} cannot be set to {value!r} ({exc})", f"-s {name}") from None
     return settings
 
 
-def check_crawl_settings(settings) -> None:
-    """Raise :class:`BadSetting` for a setting the crawl cannot run with."""
+#: Typed getters of Scrapy settings, by the type of a setting's default value.
+_GETTERS = {
+    bool: ("getbool", "true or false (1 or 0)"),
+    int: ("getint", "a whole number"),
+    float: ("getfloat", "a number"),
+    list: ("getlist", "a list (comma-separated or JSON)"),
+    dict: ("getdictorlist", "a JSON object or a list"),
+}
+
+
+def check_setting_values(settings, names) -> None:
+    """Raise :class:`BadSetting` for an overridden setting whose value does not fit the
+    type of its default (``-s DOWNLOAD_DELAY=abc``), before the crawl trips over it."""
+    from scrapy.settings import Settings
+
+    defaults = Settings()
+    defaults.setmodule("crawler.settings", priority="project")
+    for name in names:
+        default = defaults.get(name)
+        if type(default) not in _GETTERS:
+            continue
+        getter, kind = _GETTERS[type(default)]
+        try:
+            getattr(settings, getter)(name)
+        except (ValueError, TypeError):
+            raise BadSetting(
+                f"{name} must be {kind}, not {settings.get(name)!r}", f"-s {name}"
+            ) from None
+    level = settings.get("LOG_LEVEL")
+    if isinstance(level, str) and not isinstance(logging.getLevelName(level.upper()), int):
+        raise BadSetting(f"unknown log level {level!r}", "-s LOG_LEVEL")
+
+
+def check_output_file(path: str | Path, hint: str) -> Path:
+    """A file the crawl will write (log, WARC): its directory must exist and be
+    writable, and it must not be a directory. Returns it as an absolute path."""
+    path = Path(path).expanduser().absolute()
+    if path.is_dir():
+        raise BadSetting(f"{path} is a directory", hint)
+    directory = path.parent
+    if not directory.is_dir():
+        raise BadSetting(f"directory does not exist: {directory}", hint)
+    if not os.access(directory, os.W_OK | os.X_OK) or (
+        path.exists() and not os.access(path, os.W_OK)
+    ):
+        raise BadSetting(f"cannot write {path}: permission denied", hint)
+    return path
+
+
+def check_crawl_settings(settings, names=()) -> None:
+    """Raise :class:`BadSetting` for a setting the crawl cannot run with (``names``: the
+    settings given on the command line, checked against their defaults' types)."""
     from crawler.page_workers import parse_processes
     from crawler.site_profiles import PROFILES
 
+    check_setting_values(settings, names)
     name = settings.get("NEWS_ARCHIVE_PROFILE")
     if name not in PROFILES:
         raise BadSetting(
@@ -103,23 +159,60 @@ def check_crawl_settings(settings) -> None:
                 raise ValueError
         except ValueError:
             raise BadSetting(f"{name} must be a whole number from 1 on", f"-s {name}") from None
+    if settings.get("NEWS_ARCHIVE_WARC"):
+        check_output_file(settings.get("NEWS_ARCHIVE_WARC"), "--warc")
+    if settings.get("LOG_FILE"):
+        check_output_file(settings.get("LOG_FILE"), "--log-file")
+
+
+def log_file_directory(log_file: Path) -> Path | None:
+    """The log file's directory when it is missing but its parent exists (a cron
+    line's ``/var/log/news-archive/``): the crawl creates it. None otherwise."""
+    directory = Path(log_file).expanduser().absolute().parent
+    if not directory.exists() and directory.parent.is_dir():
+        return directory
+    return None
+
+
+def prepare_crawl(
+    db_path: Path | None, overrides: dict[str, str], log_file: Path | None = None
+) -> tuple[object, Path]:
+    """Check every argument of a crawl before anything is created, then create what
+    the crawl needs (the default archive's directory, the log's directory); return the
+    settings and the archive's absolute path. Raises :class:`BadSetting`."""
+    settings = scrapy_settings(overrides)
+    check_crawl_settings(settings, list(overrides))
+    if log_file is not None:
+        if log_file_directory(log_file) is None:
+            check_output_file(log_file, "--log-file")
+        settings.set("LOG_FILE", str(Path(log_file).expanduser().absolute()), priority="cmdline")
+    if db_path is None:
+        db_path = default_db_path()
+        if not db_path.parent.exists():
+            db_path.parent.mkdir(parents=True, exist_ok=True)
+    if log_file is not None and (created := log_file_directory(log_file)) is not None:
+        try:
+            created.mkdir()
+        except OSError as exc:
+            raise BadSetting(f"cannot create {created}: {exc.strerror}", "--log-file") from None
+    return settings, Path(db_path).expanduser().absolute()
 
 
 def run_crawl(
-    db_path: Path,
+    db_path: Path | None,
     start_urls: list[str],
     full: bool,
     refresh_days: int | None,
     overrides: dict[str, str],
     log_file: Path | None = None,
 ) -> dict:
-    """Run one crawl in this process and return its Scrapy stats.
+    """Run one crawl in this process and return its Scrapy stats (``news/db``: the
+    archive's absolute path; ``db_path`` None: the default archive).
 
-    The settings are checked before anything is written; raises :class:`BadSetting`
+    Every argument is checked before anything is created; raises :class:`BadSetting`
     or :class:`CannotStart` (locked or unreadable database).
     """
-    settings = scrapy_settings(overrides)
-    check_crawl_settings(settings)
+    settings, db_path = prepare_crawl(db_path, overrides, log_file)
     if not db_path.parent.is_dir():
         raise CannotStart(f"directory does not exist: {db_path.parent}", EXIT_DATABASE)
     try:
@@ -145,8 +238,6 @@ def run_crawl(
     settings.set("NEWS_ARCHIVE_DB", str(db_path), priority="cmdline")
     settings.set("NEWS_ARCHIVE_VERIFIED", True, priority="cmdline")
     settings.set("NEWS_ARCHIVE_ARGUMENTS", json.dumps(arguments), priority="cmdline")
-    if log_file is not None:
-        settings.set("LOG_FILE", str(log_file), priority="cmdline")
 
     from scrapy.crawler import CrawlerProcess
 
@@ -159,22 +250,44 @@ def run_crawl(
         process.start()
     finally:
         crawl_lock.release(db_path)
-    return crawler.stats.get_stats() if crawler.stats else {}
+    stats = crawler.stats.get_stats() if crawler.stats else {}
+    stats["news/db"] = str(db_path)
+    return stats
 
 
-def summary_line(stats: dict, db_path: Path) -> str:
-    """The one-line summary a person reads the next morning."""
-    seconds = stats.get("elapsed_time_seconds") or 0
+def plural(count: int, noun: str) -> str:
+    """``1 list page``, ``2 list pages``."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def elapsed_seconds(stats: dict, now: datetime | None = None) -> float:
+    """The run's duration: Scrapy's figure, or since its start when the reactor was
+    stopped before the spider closed (a second Ctrl-C)."""
+    if stats.get("elapsed_time_seconds"):
+        return float(stats["elapsed_time_seconds"])
+    started = stats.get("start_time")
+    if isinstance(started, datetime):
+        now = now or datetime.now(started.tzinfo or UTC)
+        return max(0.0, (now - started).total_seconds())
+    return 0.0
+
+
+def summary_line(stats: dict, db_path: Path, finished_at: str | None = None) -> str:
+    """The one-line summary a person reads the next morning: UTC time first (lines of
+    an appended cron log stay apart), the archive's absolute path, the reasons of an
+    unhealthy run."""
     reasons = stats.get("news/reasons") or []
     status = stats.get("news/status", "aborted")
+    count = stats.get
     line = (
-        f"crawl {stats.get('news/crawl_id', '?')} {status}: "
-        f"{stats.get('news/articles_new', 0)} new, {stats.get('news/articles_changed', 0)} "
-        f"changed, {stats.get('news/articles_unchanged', 0)} unchanged, "
-        f"{stats.get('news/article_failures', 0)} failed; "
-        f"{stats.get('news/list_pages', 0)} list pages, "
-        f"{stats.get('news/article_pages', 0)} article pages, "
-        f"{stats.get('downloader/request_count', 0)} requests in {seconds:.1f} s; db {db_path}"
+        f"{finished_at or utc_now()} crawl {count('news/crawl_id', '?')} {status}: "
+        f"{count('news/articles_new', 0)} new, {count('news/articles_changed', 0)} "
+        f"changed, {count('news/articles_unchanged', 0)} unchanged, "
+        f"{count('news/article_failures', 0)} failed; "
+        f"{plural(count('news/list_pages', 0), 'list page')}, "
+        f"{plural(count('news/article_pages', 0), 'article page')}, "
+        f"{plural(count('downloader/request_count', 0), 'request')} "
+        f"in {elapsed_seconds(stats):.1f} s; db {Path(db_path).absolute()}"
     )
     if reasons:
         line += " — " + "; ".join(reasons)
@@ -183,10 +296,10 @@ def summary_line(stats: dict, db_path: Path) -> str:
 
 def inspect_page(url: str, overrides: dict[str, str]) -> dict | None:
     """Fetch ``url`` once (robots.txt obeyed) and return what the crawler extracts from
-    it (:class:`spiders.inspect.InspectSpider`); None when nothing answered."""
+    it (:class:`crawler.inspect_spider.InspectSpider`); None when nothing answered."""
     from scrapy.crawler import CrawlerProcess
 
-    from spiders.inspect import InspectSpider
+    from crawler.inspect_spider import InspectSpider
 
     settings = scrapy_settings({"LOG_LEVEL": "CRITICAL", "RETRY_TIMES": "1", **overrides})
     settings.set("ITEM_PIPELINES", {}, priority="cmdline")

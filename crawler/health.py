@@ -50,6 +50,10 @@ class Verdict:
     reasons: list[str] = field(default_factory=list)
 
 
+def _pages(count: int) -> str:
+    return f"{count} list page" if count == 1 else f"{count} list pages"
+
+
 def assess(figures: dict, finish_reason: str = "finished") -> Verdict:
     """Judge a run from its figures (see ``crawls`` columns) and Scrapy's finish reason."""
     if figures.get("storage_errors"):
@@ -79,19 +83,22 @@ def assess(figures: dict, finish_reason: str = "finished") -> Verdict:
         figures.get(k, 0) for k in ("articles_new", "articles_changed", "articles_unchanged")
     )
     failed = figures.get("articles_failed", 0)
+    first = figures.get("first_list_failure")
+    cause = f" (first: {first})" if first else ""
     if list_pages == 0:
-        reasons.append("no list page could be fetched")
+        reasons.append(f"no list page could be fetched{cause}")
+        cause = ""  # said once
     elif (
         figures.get("list_pages")
         and not figures.get("article_links")
         and not figures.get("sitemaps")
     ):
         reasons.append(
-            f"no article link found on {figures['list_pages']} list pages "
+            f"no article link found on {_pages(figures['list_pages'])} "
             "(is the start URL a news list?)"
         )
     if figures.get("list_failures"):
-        reasons.append(f"{figures['list_failures']} list pages could not be fetched")
+        reasons.append(f"{_pages(figures['list_failures'])} could not be fetched{cause}")
     linked = figures.get("article_links_new", 0)
     if linked and saved == 0:
         reasons.append(f"list pages linked {linked} new articles but none was stored")

@@ -11,6 +11,9 @@ call the same pure functions (:mod:`crawler.extract.fetched_page`).
 workers of a crawl: it starts none until asked, and ends them when the spider closes.
 The spider asks it for :class:`PageWorkers` (``crawler.get_extension``).
 
+- Under ``auto``, a polite pace starts no worker at all: with ``DOWNLOAD_DELAY`` (or
+  AutoThrottle's start delay) of :data:`POLITE_DELAY` or more the crawl's process reads
+  each page long before the next one arrives (:func:`pace_delay`).
 - Workers start only once a crawl has more than ``start_after`` pages to read (article
   pages scheduled, see :meth:`PageWorkers.expect`, or pages read): a cron run that
   finds a few new articles never pays for them, and a big crawl starts them as soon as
@@ -73,6 +76,40 @@ def parse_processes(value: object) -> int:
     if number < 0:
         raise ValueError(f"NEWS_ARCHIVE_PARSE_PROCESSES must be 'auto' or 0 or more, not {value!r}")
     return number
+
+
+#: A delay between requests from which a crawl never needs a worker under ``auto``: the
+#: crawl's process reads a page in a few milliseconds and waits the rest of the delay.
+POLITE_DELAY = 0.5
+
+
+def pace_delay(settings) -> float:
+    """The delay a crawl starts with between requests to a site: ``DOWNLOAD_DELAY``, or
+    AutoThrottle's start delay when that is on and longer (AutoThrottle starts there)."""
+    delay = settings.getfloat("DOWNLOAD_DELAY", 0.0)
+    if settings.getbool("AUTOTHROTTLE_ENABLED"):
+        delay = max(delay, settings.getfloat("AUTOTHROTTLE_START_DELAY", 5.0))
+    return delay
+
+
+def is_auto(settings) -> bool:
+    """``NEWS_ARCHIVE_PARSE_PROCESSES`` is ``auto`` (an explicit number is obeyed)."""
+    value = settings.get("NEWS_ARCHIVE_PARSE_PROCESSES", "auto")
+    return str(value if value is not None else "").strip().lower() in {"", "auto"}
+
+
+def worker_count(settings) -> int:
+    """How many workers a crawl with these settings may start (see :func:`pace_delay`)."""
+    processes = parse_processes(settings.get("NEWS_ARCHIVE_PARSE_PROCESSES", "auto"))
+    delay = pace_delay(settings)
+    if processes and is_auto(settings) and delay >= POLITE_DELAY:
+        logger.info(
+            "No page-reading worker: at %g s between requests the crawl's process "
+            "reads every page while it waits",
+            delay,
+        )
+        return 0
+    return processes
 
 
 class WorkerFailed(Exception):
@@ -349,8 +386,7 @@ class PageWorkersExtension:
         settings = crawler.settings
         self.stats = crawler.stats
         self.workers = PageWorkers(
-            parse_processes(settings.get("NEWS_ARCHIVE_PARSE_PROCESSES", "auto")),
-            start_after=settings.getint("NEWS_ARCHIVE_PARSE_AFTER", 20),
+            worker_count(settings), start_after=settings.getint("NEWS_ARCHIVE_PARSE_AFTER", 20)
         )
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 

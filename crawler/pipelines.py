@@ -18,6 +18,7 @@ import os
 import sqlite3
 import time
 from collections import Counter
+from pathlib import Path
 
 from scrapy import signals as scrapy_signals
 from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
@@ -26,7 +27,7 @@ from twisted.internet.threads import deferToThreadPool
 from twisted.python.threadpool import ThreadPool
 
 from crawler import crawl_lock, signals
-from crawler.archive.database import StorageError, utc_now
+from crawler.archive.database import StorageError, default_db_path, utc_now
 from crawler.archive.schema import RECOVERY
 from crawler.archive.store import ArchiveStore, SaveCounts
 from crawler.crawl_state import CrawlState, load_state
@@ -75,6 +76,15 @@ class FieldStatsPipeline:
         self.counts.clear()
 
 
+def prepare_data_directory(db_path: str) -> None:
+    """Create the default archive's directory (``~/.local/share/news-archive``) on a
+    fresh machine, as ``news-archive crawl`` does; another archive's directory must
+    exist."""
+    path = Path(db_path).expanduser()
+    if path.absolute() == default_db_path().absolute():
+        path.parent.mkdir(parents=True, exist_ok=True)
+
+
 class SQLitePipeline:
     """Batch articles and failures into the archive; keep the ``crawls`` row.
 
@@ -121,9 +131,13 @@ class SQLitePipeline:
         return cls(crawler)
 
     def open_spider(self, spider=None):
+        news = self.crawler.spider  # Scrapy may call open_spider() without it
+        if not getattr(news, "archiving", True):
+            return  # scrapy parse: nothing is stored, the archive is not opened
         try:
+            prepare_data_directory(self.db_path)
             crawl_lock.acquire(self.db_path)
-        except (crawl_lock.CrawlLocked, OSError) as exc:
+        except (crawl_lock.CrawlLocked, OSError) as exc:  # one line, no traceback
             self.locked_out(exc)
             return
         arguments = self.arguments or {
@@ -139,7 +153,6 @@ class SQLitePipeline:
                 adopt=settings.getbool("NEWS_ARCHIVE_ADOPT"),
             )
             self.store.mark_interrupted_crawls()
-            news = self.crawler.spider  # Scrapy may call open_spider() without it
             self.state = load_state(
                 self.store, getattr(news, "full", False), getattr(news, "refresh_days", 0)
             )
@@ -154,7 +167,9 @@ class SQLitePipeline:
         from twisted.internet import reactor
 
         self.writer.start()
-        # Also when the reactor stops without closing the spider (a second Ctrl-C).
+        # When the reactor stops without closing the spider (a second Ctrl-C): store
+        # what is buffered and close the run's row first, then stop the writer.
+        reactor.addSystemEventTrigger("before", "shutdown", self.reactor_stopping)
         reactor.addSystemEventTrigger("during", "shutdown", self.stop_writer)
         self.flusher.start(self.commit_seconds, now=False)
 
@@ -167,14 +182,15 @@ class SQLitePipeline:
         logger.error("%s: the crawl cannot start", error)
         deferred_from_coro(self.crawler.engine.close_spider_async(reason="locked"))
 
-    def cannot_start(self, error: StorageError) -> None:
+    def cannot_start(self, error: StorageError, locked: bool = True) -> None:
         # No crawls row to judge the run by later: the verdict is set here.
         self.stats.set_value("news/status", "storage_error")
         self.stats.set_value("news/exit_code", EXIT_DATABASE)
         if self.store is not None:
             self.store.close()
             self.store = None
-        crawl_lock.release(self.db_path)
+        if locked:
+            crawl_lock.release(self.db_path)
         self.storage_error(f"{error}: the crawl cannot start")
 
     def storage_error(self, message: str) -> None:
@@ -258,6 +274,19 @@ class SQLitePipeline:
         finally:
             self.stop_writer()
 
+    def reactor_stopping(self) -> defer.Deferred | None:
+        """The reactor stops while the run is open (a second Ctrl-C skips closing the
+        spider): write the buffered batch, wait for the writer, then close the run as
+        ``spider_closed`` would (aborted), so its row and summary hold what was stored."""
+        if self.store is None:
+            return None
+        if self.flusher.running:
+            self.flusher.stop()
+        self.flush()
+        done = defer.DeferredList(list(self.writes))
+        done.addCallback(lambda _: self.spider_closed(self.crawler.spider, "killed"))
+        return done
+
     def stop_writer(self) -> None:
         if self.writer.started:
             self.writer.stop()
@@ -300,6 +329,7 @@ class SQLitePipeline:
             "article_links": get("news/article_links", 0),
             "article_links_new": get("news/article_links_new", 0),
             "list_failures": get("news/list_failures", 0),
+            "first_list_failure": get("news/first_list_failure"),
             "articles_new": self.counts.new,
             "articles_changed": self.counts.changed,
             "articles_unchanged": self.counts.unchanged,

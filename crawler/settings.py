@@ -2,12 +2,13 @@
 
 Tests and the demo pass ``-s`` overrides (no delay, no AutoThrottle) to run fast.
 
-Imports :mod:`crawler.archive.database`.
+Imports :mod:`crawler.archive.database`, :mod:`crawler.archive.export`.
 """
 
 from __future__ import annotations
 
 from crawler.archive.database import default_db_path
+from crawler.archive.export import ARTICLE_ORDER
 
 BOT_NAME = "news-archive"
 
@@ -119,7 +120,8 @@ NEWS_ARCHIVE_BUSY_TIMEOUT = 10.0
 # Extract pages (parse, extraction, normalisation) in this many worker processes beside
 # Scrapy's own (crawler.page_workers.PageWorkersExtension): "auto" = one per spare core,
 # at most 2; 0 = always in the crawl's process. Started once a crawl has more than
-# NEWS_ARCHIVE_PARSE_AFTER pages to read, so small cron runs never start them. Only a
+# NEWS_ARCHIVE_PARSE_AFTER pages to read, so small cron runs never start them, and under
+# "auto" never at a delay of 0.5 s or more (the polite defaults above). Only a
 # fast crawl (a mirror, a replay) gains; the records are the same either way.
 NEWS_ARCHIVE_PARSE_PROCESSES = "auto"
 NEWS_ARCHIVE_PARSE_AFTER = 20
@@ -153,6 +155,9 @@ NEWS_ARCHIVE_IMAGE_MAXSIZE = 10_000_000
 
 # Feeds (scrapy crawl news -O items.csv) in UTF-8, Cyrillic as is.
 FEED_EXPORT_ENCODING = "utf-8"
+# Feeds have the columns of `news-archive export`, in its order: the record's fetch time
+# is its last_seen; first_seen and version, which only the archive knows, stay empty.
+FEED_EXPORT_FIELDS = {("fetched_at" if n == "last_seen" else n): n for n in ARTICLE_ORDER}
 
 LOG_LEVEL = "INFO"
 # No per-item "Scraped from" DEBUG record unless LOG_LEVEL is DEBUG.

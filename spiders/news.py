@@ -20,7 +20,8 @@ killed or failed first crawl is completed by the next. ``full`` walks everything
 Imports scrapy, twisted; :mod:`crawler`, :mod:`crawler.archive.database`,
 :mod:`crawler.crawl_state`, :mod:`crawler.extract.list_page`,
 :mod:`crawler.extract.overrides`, :mod:`crawler.extract.urls`, :mod:`crawler.items`,
-:mod:`crawler.page_workers`, :mod:`crawler.pipelines`, :mod:`crawler.site_profiles`.
+:mod:`crawler.page_workers`, :mod:`crawler.pipelines`, :mod:`crawler.site_profiles`;
+:mod:`crawler.inspect_spider` for ``scrapy parse``.
 
 Over 400 lines: the list walk, the sitemap path and the article callbacks share one
 run's bookkeeping (what was scheduled, stored, walked).
@@ -28,6 +29,7 @@ run's bookkeeping (what was scheduled, stored, walked).
 
 from __future__ import annotations
 
+import sys
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
@@ -130,6 +132,13 @@ class NewsSpider(scrapy.Spider):
         super().__init__(*args, **kwargs)
         self.start_urls = split_urls(start_urls)
         self._db_arg = db
+        for url in self.start_urls:
+            parts = urlsplit(url)
+            if parts.scheme not in ("http", "https") or not parts.netloc:
+                # scrapy crawl news -a start_urls=…: one line and a non-zero exit
+                # before anything is created (an exception here would be a traceback).
+                print(f"Error: -a start_urls: not an http(s) URL: {url!r}", file=sys.stderr)
+                raise SystemExit(2)
         self._full_arg = full
         self._refresh_arg = refresh_days
         self.scheduled: set[str] = set()  # article URLs requested in this run
@@ -190,6 +199,31 @@ class NewsSpider(scrapy.Spider):
             self.logger.warning("No archive pipeline: every article is fetched as new")
             return CrawlState()
         return pipeline.state
+
+    @property
+    def archiving(self) -> bool:
+        """A crawl into the archive; False under ``scrapy parse`` (which replaces
+        :meth:`start`), when the storage pipeline leaves the archive alone."""
+        return getattr(type(self).start, "__qualname__", "") == "NewsSpider.start"
+
+    def parse(self, response: Response, **kwargs):
+        """``scrapy parse --spider news URL``: what ``news-archive inspect URL`` shows.
+        An article page gives its record; a list page gives requests for its article
+        links and its next page (``--depth 2`` follows them)."""
+        from crawler.inspect_spider import inspect_page_result
+
+        if not isinstance(response, TextResponse):
+            self.logger.warning("Not an HTML page: %s", response.url)
+            return
+        result = inspect_page_result(response)
+        self.logger.info("%s is a page of type %r", response.url, result["page_type"])
+        if "article" in result:
+            yield Article(**result["article"])
+            return
+        for url in result["article_urls"]:
+            yield Request(url, callback=self.parse)
+        if result["next_url"]:
+            yield Request(result["next_url"], callback=self.parse)
 
     # -- starting --------------------------------------------------------------
 
@@ -570,6 +604,9 @@ class NewsSpider(scrapy.Spider):
         else:
             error = found.error
         self.logger.warning("Failed %s: %s", request.url, error)
+        stats = self.crawler.stats
+        if page != "article" and not stats.get_value("news/first_list_failure"):
+            stats.set_value("news/first_list_failure", f"{request.url}: {error}")  # the verdict
         self.record_failure(linked_url(request), page, found.kind, found.status, error)
 
     def record_failure(

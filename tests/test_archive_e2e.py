@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -75,11 +76,12 @@ def test_phase_two_incremental_then_full(tmp_path):
     assert crawls[2]["articles_changed"] == 1
 
 
-def start_background_crawl(db, site, delay: str) -> subprocess.Popen:
+def start_background_crawl(db, site, delay: str, *extra: str) -> subprocess.Popen:
     args = [sys.executable, "-m", "crawler", "crawl", "--db", str(db)]
     for url in site.start_urls:
         args += ["--start-url", url]
     args += [*FAST, "-s", f"DOWNLOAD_DELAY={delay}", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1"]
+    args += extra
     return subprocess.Popen(args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
@@ -98,7 +100,9 @@ def wait_for_articles(db, count: int, timeout: float = 60) -> None:
 
 def test_second_crawl_is_refused_while_one_runs(tmp_path):
     db = tmp_path / "archive.db"
-    with FixtureSite(layout="default") as site:
+    # 600 articles at 0.05 s each: the first crawl still runs however slowly the second
+    # one starts on a loaded machine (it is killed once the second has been refused).
+    with FixtureSite(layout="default", articles_per_lang=200) as site:
         first = start_background_crawl(db, site, delay="0.05")
         try:
             wait_for_articles(db, 1)
@@ -155,15 +159,22 @@ def test_stale_lock_is_taken_over_and_log_file_ends_with_summary(tmp_path):
         assert result.returncode == 0, result.stderr[-3000:]
         assert_archive_matches(db, site)
     summary = result.stdout.strip().splitlines()[-1]
-    assert summary.startswith("crawl 1 ok: 36 new, 0 changed, 0 unchanged, 3 failed;")
+    assert re.match(
+        r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ crawl 1 ok: 36 new, 0 changed, 0 unchanged, 3 failed;",
+        summary,
+    )
     assert log.read_text(encoding="utf-8").strip().splitlines()[-1].endswith(summary)
     assert "Spider closed (finished)" in log.read_text(encoding="utf-8")
 
 
 def test_sigkill_mid_crawl_then_normal_run_completes_archive(tmp_path):
     db = tmp_path / "archive.db"
-    with FixtureSite(layout="mixed") as site:
-        victim = start_background_crawl(db, site, delay="0.02")
+    # Far more articles than are stored when the kill comes, committed as they come
+    # (every 0.1 s): the kill lands mid-crawl however slow the machine is. With the
+    # default 2 s batches a loaded machine could see its first 40 articles only in a
+    # batch written after the last page.
+    with FixtureSite(layout="mixed", articles_per_lang=200) as site:
+        victim = start_background_crawl(db, site, "0.02", "-s", "NEWS_ARCHIVE_COMMIT_SECONDS=0.1")
         wait_for_articles(db, 40)
         os.kill(victim.pid, signal.SIGKILL)
         victim.wait()

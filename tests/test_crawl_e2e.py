@@ -167,7 +167,7 @@ def test_scrapy_crawl_from_project_root(tmp_path):
         assert result.returncode == 0, result.stderr[-3000:]
         assert_archive_matches(db, site)
     lines = (tmp_path / "items.csv").read_text(encoding="utf-8").splitlines()
-    assert lines[0].startswith("url,lang,title,published")
+    assert lines[0].startswith("url,lang,published,published_raw,title")
 
 
 def test_inspect_article_and_list():
@@ -219,6 +219,6 @@ def test_start_url_that_is_not_a_news_list_is_unhealthy(tmp_path):
         result = crawl(db, [article_url])
     assert result.returncode == 5, result.stdout + result.stderr[-2000:]
     last = result.stdout.strip().splitlines()[-1]
-    assert last.startswith("crawl 1 unhealthy: 0 new")
-    assert "no article link found on 1 list pages (is the start URL a news list?)" in last
+    assert " crawl 1 unhealthy: 0 new" in last
+    assert "no article link found on 1 list page (is the start URL a news list?)" in last
     assert "Traceback" not in result.stderr

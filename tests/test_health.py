@@ -32,10 +32,23 @@ def test_unchanged_site_is_ok():
     [
         ({"list_pages": 0}, "no list page could be fetched"),
         (
+            {"list_pages": 1, "article_links": 0, "article_links_new": 0, "articles_new": 0},
+            "no article link found on 1 list page (is the start URL a news list?)",
+        ),
+        (
             {"article_links": 0, "article_links_new": 0, "articles_new": 0},
             "no article link found on 3 list pages (is the start URL a news list?)",
         ),
-        ({"list_failures": 1}, "1 list pages could not be fetched"),
+        ({"list_failures": 1}, "1 list page could not be fetched"),
+        ({"list_failures": 2}, "2 list pages could not be fetched"),
+        (
+            {"list_failures": 1, "first_list_failure": "http://x/ru/news/?PAGEN_1=2: HTTP 503"},
+            "1 list page could not be fetched (first: http://x/ru/news/?PAGEN_1=2: HTTP 503)",
+        ),
+        (
+            {"list_pages": 0, "list_failures": 1, "first_list_failure": "http://x/: DNS"},
+            "no list page could be fetched (first: http://x/: DNS)",
+        ),
         (
             {"articles_new": 0, "with_title": 0, "with_published": 0, "with_body": 0},
             "list pages linked 30 new articles but none was stored",

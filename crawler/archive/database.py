@@ -1,6 +1,7 @@
 """Opening the archive file: where it is, WAL mode, the busy timeout, one-line errors.
 
-Holds :func:`open_database`, :func:`default_db_path`, :class:`StorageError`,
+Holds :func:`open_database`, :func:`open_archive` and :func:`connect_read_only` (the
+reading commands: no write access needed), :func:`default_db_path`, :class:`StorageError`,
 :data:`BUSY_TIMEOUT_MS` and :func:`utc_now` (the timestamp every table uses).
 
 Imports: the standard library and sqlite-utils only — nothing from ``crawler``, so
@@ -13,6 +14,7 @@ import os
 import sqlite3
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 import sqlite_utils
 
@@ -75,10 +77,56 @@ def open_database(
     return db
 
 
-def open_archive(path: str | Path) -> sqlite_utils.Database:
-    """Open an existing archive for reading commands (never create one); raise
-    :class:`StorageError` when the file is missing, unreadable or not an archive."""
-    db = open_database(path, create=False)
-    if not db["articles"].exists():
+def _read_only_uri(path: Path, immutable: bool) -> str:
+    return f"file:{quote(str(path.absolute()))}?mode=ro" + ("&immutable=1" if immutable else "")
+
+
+def connect_read_only(path: str | Path) -> sqlite3.Connection:
+    """A read-only connection to an existing database, which needs no write access to
+    the file or its directory.
+
+    ``mode=ro`` first (it sees what a running crawl has committed). A WAL archive that
+    this user cannot write to, and whose ``-shm`` file is missing, cannot be opened so
+    (SQLite would have to create the ``-shm``): it is then opened ``immutable=1``,
+    which reads the main file as it is (whatever a crawl still holds in its ``-wal``
+    is not seen). Raises :class:`StorageError`.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise StorageError(f"database not found: {path}")
+    error: sqlite3.Error | None = None
+    for immutable in (False, True):
+        try:
+            conn = sqlite3.connect(
+                _read_only_uri(path, immutable), uri=True, timeout=BUSY_TIMEOUT_MS / 1000
+            )
+        except sqlite3.Error as exc:
+            error = exc
+            continue
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            return conn
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            error = exc
+            message = str(exc)
+            if "unable to open" not in message and "readonly" not in message:
+                break  # not about write access: immutable would not help
+    raise StorageError(f"cannot open database {path}: {error}")
+
+
+def open_archive(path: str | Path, *, read_only: bool = True) -> sqlite_utils.Database:
+    """Open an existing archive for reading commands (never create one; read-only by
+    default, see :func:`connect_read_only`); raise :class:`StorageError` when the file
+    is missing, unreadable or not an archive."""
+    if read_only:
+        db = sqlite_utils.Database(connect_read_only(path))
+    else:
+        db = open_database(path, create=False)
+    try:
+        has_articles = db["articles"].exists()
+    except sqlite3.DatabaseError as exc:
+        raise StorageError(f"cannot open database {path}: {exc}") from None
+    if not has_articles:
         raise StorageError(f"not a news-archive database (no articles table): {path}")
     return db

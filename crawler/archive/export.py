@@ -13,12 +13,17 @@ text, then the crawler's bookkeeping; any column added to the table later follow
 
 Imports: the standard library, sqlite-utils and :mod:`crawler.archive.filters` — no
 Scrapy, no click.
+
+Over 400 lines: the output side (temporary files, FIFOs and devices written through,
+modes and links kept, names never reused) sits with the writers it serves.
 """
 
 from __future__ import annotations
 
 import io
 import os
+import shutil
+import stat
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -245,8 +250,16 @@ def default_output(
 
 
 @contextmanager
-def atomic_text_file(path: Path, *, bom: bool = False) -> Iterator[IO[str]]:
-    """A text file that appears under ``path`` only once it is completely written."""
+def atomic_text_file(
+    path: Path, *, bom: bool = False, replace: bool = True, where: list[Path] | None = None
+) -> Iterator[IO[str]]:
+    """A text file that appears under ``path`` only once it is completely written.
+
+    An existing file keeps its mode (and owner, as root) and its hard links (its
+    content is replaced in place). With ``replace`` False an existing ``path`` is never
+    touched: the file is written as ``NAME-2.EXT``, ``NAME-3.EXT``… instead; the name
+    used is appended to ``where``.
+    """
     directory = path.parent
     if not directory.is_dir():
         raise ExportError(f"output directory does not exist: {directory}")
@@ -260,11 +273,58 @@ def atomic_text_file(path: Path, *, bom: bool = False) -> Iterator[IO[str]]:
             yield out
             out.flush()
             os.fsync(out.fileno())
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
+        final = _install(Path(tmp), path, replace)
+        if where is not None:
+            where.append(final)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _install(tmp: Path, path: Path, replace: bool) -> Path:
+    """Move the complete file ``tmp`` to ``path`` (see :func:`atomic_text_file`)."""
+    if not replace:
+        os.chmod(tmp, 0o666 & ~_umask())
+        for number in range(1, 10_000):
+            candidate = (
+                path if number == 1 else path.with_name(f"{path.stem}-{number}{path.suffix}")
+            )
+            try:
+                os.link(tmp, candidate)  # fails if the name is taken: nothing replaced
+            except FileExistsError:
+                continue
+            tmp.unlink()
+            return candidate
+        raise ExportError(f"no free file name beside {path}")
+    try:
+        old = path.stat()
+    except FileNotFoundError:
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, path)
+        return path
+    os.chmod(tmp, stat.S_IMODE(old.st_mode))
+    if os.geteuid() == 0 and (old.st_uid, old.st_gid) != (0, 0):
+        os.chown(tmp, old.st_uid, old.st_gid)
+    if old.st_nlink > 1:  # keep the hard links: same inode, new content
+        with open(tmp, "rb") as new, open(path, "r+b") as target:
+            shutil.copyfileobj(new, target)
+            target.truncate()
+        tmp.unlink()
+        return path
+    os.replace(tmp, path)
+    return path
+
+
+@contextmanager
+def through_text_file(path: Path, *, bom: bool = False) -> Iterator[IO[str]]:
+    """Written straight to ``path``, which is not a regular file (a FIFO, a terminal,
+    ``/dev/null``): renaming a file over it would replace it rather than write to it."""
+    try:
+        out = open(path, "w", encoding="utf-8-sig" if bom else "utf-8", newline="")
+    except OSError as exc:
+        raise ExportError(f"cannot write {path}: {exc.strerror}") from None
+    with out:
+        yield out
 
 
 def _umask() -> int:
@@ -280,13 +340,19 @@ def export_target(
     lang: str | None,
     directory: Path = EXPORT_DIRECTORY,
 ) -> Path | None:
-    """The file an export writes: ``output`` as given, ``None`` for standard output
-    (``-``), else a dated file under ``directory`` (created if missing; an
-    :class:`OSError` when it cannot be)."""
+    """The file an export writes: ``output`` as given (a symbolic link followed to
+    its target), ``None`` for standard output (``-``), else a dated file under
+    ``directory`` (created if missing; an :class:`OSError` when it cannot be).
+    Raises :class:`ExportError` when ``output`` is a directory."""
     if output == STDOUT:
         return None
     if output:
-        return Path(output)
+        path = Path(output)
+        if path.is_symlink():
+            path = path.resolve()
+        if path.is_dir():
+            raise ExportError(f"{output} is a directory (give a file name)")
+        return path
     directory.mkdir(exist_ok=True)
     return default_output(directory, dataset, fmt, lang)
 
@@ -301,15 +367,38 @@ def describe_target(
     return str(target or output or f"{directory}/")
 
 
-def export_to(target: Path | None, write: Callable[[IO[str]], int], bom: bool) -> int:
-    """Run ``write(out)`` into ``target`` (renamed when complete) or standard output
-    (``None``); with ``bom`` the text starts with a UTF-8 byte order mark."""
-    if target is not None:
-        with atomic_text_file(target, bom=bom) as out:
-            return write(out)
-    with utf8_stdout() as out:
-        out.write("\ufeff" if bom else "")
-        return write(out)
+def export_to(
+    target: Path | None, write: Callable[[IO[str]], int], bom: bool, replace: bool = True
+) -> tuple[int, Path | None]:
+    """Run ``write(out)`` into ``target`` or standard output (``None``); with ``bom`` the
+    text starts with a UTF-8 byte order mark. Return the rows written and the file
+    they went to.
+
+    A regular file (or a new one) is written under a temporary name and renamed when
+    complete (``replace`` False: an existing file is never replaced, the export takes
+    the next free name); anything else that exists — a FIFO, a device — is written
+    straight through."""
+    if target is None:
+        with utf8_stdout() as out:
+            out.write("\ufeff" if bom else "")
+            return write(out), None
+    if target.exists() and not target.is_file():
+        with through_text_file(target, bom=bom) as out:
+            return write(out), target
+    where: list[Path] = []
+    with atomic_text_file(target, bom=bom, replace=replace, where=where) as out:
+        rows = write(out)
+    return rows, where[0]
+
+
+def silence_stdout() -> None:
+    """The reader of standard output went away (``| head``): send whatever is still
+    buffered, and anything written later, to /dev/null so the exit is quiet."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    finally:
+        os.close(devnull)
 
 
 @contextmanager
@@ -320,7 +409,11 @@ def utf8_stdout() -> Iterator[IO[str]]:
     try:
         yield out
     finally:
-        out.flush()
+        try:
+            out.flush()
+        except BrokenPipeError:
+            silence_stdout()  # the caller sees the error raised in the block, if any
+            out.flush()
         out.detach()
 
 

@@ -11,16 +11,20 @@ Imports: the standard library, tabulate and :mod:`crawler.archive.database` — 
 from __future__ import annotations
 
 import json
+import re
+import signal
 import sqlite3
+import threading
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
-from urllib.parse import quote
 
 from tabulate import tabulate
 
-from crawler.archive.database import BUSY_TIMEOUT_MS, StorageError
+from crawler.archive.database import StorageError
+from crawler.archive.database import connect_read_only as database_read_only
 
 # -- read-only SQL -------------------------------------------------------------
 
@@ -58,12 +62,37 @@ _ACTION_NAMES = {
 }
 
 
+#: Functions refused even though they only "read": ``fts3_tokenizer()`` hands out a
+#: tokenizer's address, and with two arguments registers one (code at any address).
+DENIED_FUNCTIONS = frozenset({"fts3_tokenizer", "load_extension"})
+#: ``--timeout`` default: seconds a statement may run.
+DEFAULT_TIMEOUT = 60.0
+#: SQLite virtual machine steps between two looks at the clock and at Ctrl-C.
+PROGRESS_STEPS = 10_000
+#: Errors that say the file is damaged, not the SQL wrong (exit status 4, not 2).
+_DAMAGE = ("malformed", "not a database", "disk i/o error", "file is not a database", "corrupt")
+_FIRST_WORD = re.compile(r"\s*(?:--[^\n]*\n\s*|/\*.*?\*/\s*)*([A-Za-z]+)", re.S)
+#: First words of statements that write; a refusal names the one the user wrote.
+_WRITING_WORDS = frozenset(
+    "INSERT UPDATE DELETE REPLACE CREATE DROP ALTER ATTACH DETACH VACUUM REINDEX "
+    "ANALYZE BEGIN COMMIT END ROLLBACK SAVEPOINT RELEASE UPSERT".split()
+)
+
+
 class ReadOnlyError(Exception):
     """A statement tried to change something and was refused."""
 
 
 class QueryError(Exception):
     """The SQL could not run (syntax error, unknown table, ...)."""
+
+
+class QueryTimeout(Exception):
+    """The statement ran longer than its time limit and was stopped."""
+
+
+class QueryInterrupted(Exception):
+    """The statement was stopped by Ctrl-C."""
 
 
 @dataclass
@@ -73,6 +102,9 @@ class _Guard:
     refused: list[str] = field(default_factory=list)
 
     def __call__(self, action: int, arg1, arg2, db_name, trigger) -> int:
+        if action == sqlite3.SQLITE_FUNCTION and (arg2 or "").lower() in DENIED_FUNCTIONS:
+            self.refused.append(f"function {arg2.lower()}()")
+            return sqlite3.SQLITE_DENY
         if action in _ALLOWED_ACTIONS:
             return sqlite3.SQLITE_OK
         if action == sqlite3.SQLITE_UPDATE and arg1 in _SCHEMA_TABLES and trigger is None:
@@ -88,52 +120,126 @@ class _Guard:
 
 
 def connect_read_only(path: str | Path) -> tuple[sqlite3.Connection, _Guard]:
-    """A connection that cannot write to ``path``, nor create or attach any file."""
-    path = Path(path)
-    if not path.is_file():
-        raise StorageError(f"database not found: {path}")
-    uri = f"file:{quote(str(path.resolve()))}?mode=ro"
+    """A connection that cannot write to ``path``, nor create or attach any file
+    (:func:`crawler.archive.database.connect_read_only`, plus ``query_only`` and an
+    authorizer)."""
+    conn = database_read_only(path)
     try:
-        conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
         conn.execute("PRAGMA query_only = ON")
-        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.DatabaseError as exc:
+        conn.close()
         raise StorageError(f"cannot open database {path}: {exc}") from None
     guard = _Guard()
     conn.set_authorizer(guard)
     return conn, guard
 
 
+class Limits:
+    """Stop a running statement after ``timeout`` seconds (None: never) or at Ctrl-C,
+    through SQLite's progress handler: the statement ends with "interrupted" and
+    :func:`run_query` raises :class:`QueryTimeout` or :class:`QueryInterrupted`."""
+
+    def __init__(self, conn: sqlite3.Connection, timeout: float | None = DEFAULT_TIMEOUT):
+        self.conn = conn
+        self.timeout = timeout
+        self.deadline = None if not timeout else time.monotonic() + timeout
+        self.timed_out = False
+        self.interrupted = False
+        self._previous = None
+
+    def _progress(self) -> int:
+        if self.interrupted:
+            return 1
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            self.timed_out = True
+            return 1
+        return 0
+
+    def _on_sigint(self, signum, frame) -> None:
+        self.interrupted = True
+        self.conn.interrupt()
+
+    def __enter__(self) -> Limits:
+        self.conn.set_progress_handler(self._progress, PROGRESS_STEPS)
+        if threading.current_thread() is threading.main_thread():
+            self._previous = signal.signal(signal.SIGINT, self._on_sigint)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.conn.set_progress_handler(None, PROGRESS_STEPS)
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+            self._previous = None
+
+    def stopped(self) -> Exception | None:
+        """Why the statement stopped early, if it did."""
+        if self.interrupted:
+            return QueryInterrupted("query interrupted (Ctrl-C)")
+        if self.timed_out:
+            return QueryTimeout(
+                f"query stopped after {self.timeout:g} s (--timeout; 0 for no limit)"
+            )
+        return None
+
+
 def run_query(
-    conn: sqlite3.Connection, guard: _Guard, sql: str, params: dict | list | None = None
+    conn: sqlite3.Connection,
+    guard: _Guard,
+    sql: str,
+    params: dict | list | None = None,
+    limits: Limits | None = None,
 ) -> tuple[list[str], Iterator[tuple]]:
     """Run one statement; return its column names and a cursor over its rows.
 
-    Raises :class:`ReadOnlyError` for a write, :class:`QueryError` for any other error.
+    Raises :class:`ReadOnlyError` for a write, :class:`QueryError` for any other error
+    (an empty statement too), :class:`StorageError` for a damaged database and, with
+    ``limits``, :class:`QueryTimeout` or :class:`QueryInterrupted`.
     """
+    if not sql.strip() or not sql.strip().strip(";").strip():
+        raise QueryError("nothing to run: the SQL statement is empty")
     try:
         cursor = conn.execute(sql, params or [])
     except (sqlite3.Error, sqlite3.Warning) as exc:
-        raise _query_error(exc, guard) from None
+        raise _query_error(exc, guard, sql, limits) from None
     columns = [d[0] for d in cursor.description or ()]
-    return columns, _rows(cursor, guard)
+    return columns, _rows(cursor, guard, sql, limits)
 
 
-def _rows(cursor: sqlite3.Cursor, guard: _Guard) -> Iterator[tuple]:
+def _rows(
+    cursor: sqlite3.Cursor, guard: _Guard, sql: str, limits: Limits | None
+) -> Iterator[tuple]:
     try:
         yield from cursor
     except sqlite3.Error as exc:
-        raise _query_error(exc, guard) from None
+        raise _query_error(exc, guard, sql, limits) from None
 
 
-def _query_error(exc: Exception, guard: _Guard) -> Exception:
+def _query_error(
+    exc: Exception, guard: _Guard, sql: str = "", limits: Limits | None = None
+) -> Exception:
     message = str(exc)
+    stopped = limits.stopped() if limits is not None else None
+    if stopped is not None:
+        return stopped
+    if any(word in message.lower() for word in _DAMAGE):
+        return StorageError(f"cannot read the database: {message}")
     if guard.refused or "readonly" in message or "read-only" in message:
-        what = f" ({guard.refused[-1]})" if guard.refused else ""
-        return ReadOnlyError(f"refused{what}: query is read-only, it cannot change anything")
+        return ReadOnlyError(
+            f"refused{_what_was_refused(sql, guard)}: query is read-only, it cannot change anything"
+        )
     if message == "not authorized":
         return ReadOnlyError("refused: query is read-only, it cannot change anything")
     return QueryError(f"SQL error: {message}")
+
+
+def _what_was_refused(sql: str, guard: _Guard) -> str:
+    """`` (DROP)`` — the statement as the user wrote it — or what the authorizer
+    refused inside a reading statement (`` (function fts3_tokenizer())``)."""
+    found = _FIRST_WORD.match(sql)
+    word = found.group(1).upper() if found else ""
+    if word in _WRITING_WORDS:
+        return f" ({word})"
+    return f" ({guard.refused[-1]})" if guard.refused else ""
 
 
 # -- printing --------------------------------------------------------------------

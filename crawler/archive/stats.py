@@ -116,5 +116,11 @@ def _crawl_line(crawl: dict | None) -> str:
     counts = ", ".join(
         f"{crawl.get(f'articles_{k}') or 0} {k}" for k in ("new", "changed", "unchanged", "failed")
     )
-    span = f"{crawl.get('started_at')} to {crawl.get('finished_at') or 'not finished'}"
-    return f"#{crawl['id']} {crawl.get('status')}, {span}: {counts}"
+    if crawl.get("status") == "running" or not crawl.get("finished_at"):
+        span = f"started {crawl.get('started_at')}, not finished"
+    else:
+        span = f"{crawl.get('started_at')} to {crawl.get('finished_at')}"
+    line = f"#{crawl['id']} {crawl.get('status')}, {span}: {counts}"
+    if crawl.get("summary"):  # the reasons of an unhealthy or aborted run
+        line += f" — {crawl['summary']}"
+    return line

@@ -163,6 +163,10 @@ def seed_paragraphs() -> tuple[str, ...]:
     return tuple(line.strip() for line in text.splitlines() if line.strip())
 
 
+#: Random draws of a title before a drawn one is numbered (see ``_Generator._title``).
+TITLE_DRAWS = 50
+
+
 def build_archive(articles_per_lang: int = 60, seed: int = SEED) -> Archive:
     """Generate the archive; the same arguments always give the same archive."""
     if articles_per_lang < MIN_ARTICLES:
@@ -255,15 +259,23 @@ class _Generator:
         )
 
     def _title(self, lang: str) -> str:
+        """A title not used before. The pools hold a few thousand combinations per
+        language; once random draws keep colliding (the pool is nearly spent) a drawn
+        title gets a number, so any number of articles can be generated."""
         rng = self.rng[lang]
         parts = title_parts(lang)
-        while True:
+        for attempt in range(TITLE_DRAWS + 1):
             words = [rng.choice(pool) for pool in parts]
             title = " ".join(w for w in words if w)
             title = title[0].upper() + title[1:]
+            if attempt == TITLE_DRAWS:
+                base, n = title, 2
+                while title in self.titles:
+                    title, n = f"{base} ({n})", n + 1
             if title not in self.titles:
                 self.titles.add(title)
                 return title
+        raise AssertionError("unreachable")
 
     def _code(self, title: str) -> str:
         code = base = slugify(title)

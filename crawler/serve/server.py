@@ -19,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from crawler import crawl_lock
-from crawler.archive.database import open_archive
+from crawler.archive.database import open_archive, open_database
 from crawler.archive.schema import add_missing_foreign_keys, missing_foreign_keys
 
 DEFAULT_HOST = "127.0.0.1"
@@ -50,7 +50,11 @@ def prepare_archive(path: Path, say: Callable[[str], None]) -> None:
             return
         try:
             say("declaring foreign keys in the archive (once)...")
-            add_missing_foreign_keys(db)
+            writable = open_database(path, create=False)  # reading commands open it read-only
+            try:
+                add_missing_foreign_keys(writable)
+            finally:
+                writable.close()
         finally:
             crawl_lock.release(path)
     finally:

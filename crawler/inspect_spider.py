@@ -1,9 +1,12 @@
 """One-page spider behind ``news-archive inspect URL``: what would the crawler extract?
 
-The page goes through the crawl's own entry points (:mod:`crawler.extract.fetched_page`).
-For a list page, each article link comes with what its list item shows (date, views,
-rubric) and whether robots.txt lets the crawler follow it (``robots``: ``allowed`` or
-``forbidden``; ``next_url_robots`` for the next page).
+The page goes through the crawl's own entry points (:mod:`crawler.extract.fetched_page`,
+:func:`inspect_page_result`, which ``scrapy parse --spider news URL`` shows too). For a
+list page, each article link comes with what its list item shows (date, views, rubric)
+and whether robots.txt lets the crawler follow it (``robots``: ``allowed`` or
+``forbidden``; ``next_url_robots`` for the next page). Not in ``SPIDER_MODULES``: an
+internal spider, run by :mod:`crawler.crawl_runner` only, so ``scrapy list`` shows the
+news spider alone.
 
 Imports scrapy, twisted, protego; :mod:`crawler.archive.database`,
 :mod:`crawler.extract.fetched_page`, :mod:`crawler.extract.urls`,
@@ -35,6 +38,29 @@ def _shown(fields: ListedFields) -> dict:
     return {"date_raw": fields.date_raw, "views_raw": fields.views_raw, "category": fields.category}
 
 
+def inspect_page_result(response: TextResponse, time_zone: str | None = None) -> dict:
+    """What the crawler reads from a fetched page: its type, and the article's fields
+    or the list's article links (with what each item shows) and next page."""
+    selectors = selectors_for_url(response.url)
+    body, encoding, url = response.body, declared_charset(response), response.url
+    zone = time_zone or time_zone_for_url(url) or None
+    kind, article = extract_article(
+        body, encoding, url, canonical_url(url), utc_now(), selectors, time_zone=zone
+    )
+    result: dict = {"url": response.url, "status": response.status, "page_type": kind}
+    if article is not None:
+        result["article"] = asdict(article)
+        return result
+    page = extract_list(body, encoding, url, selectors)
+    result["article_urls"] = page.article_urls
+    result["next_url"] = page.next_url
+    result["links"] = [
+        {"url": link, **_shown(page.listed.get(link) or ListedFields())}
+        for link in page.article_urls
+    ]
+    return result
+
+
 class InspectSpider(scrapy.Spider):
     name = "inspect"
 
@@ -50,25 +76,10 @@ class InspectSpider(scrapy.Spider):
         if not isinstance(response, TextResponse):
             self.result = {"error": f"not an HTML page ({response.headers.get('Content-Type')})"}
             return
-        selectors = selectors_for_url(response.url)
-        body, encoding, url = response.body, declared_charset(response), response.url
-        zone = self.settings.get("NEWS_ARCHIVE_TIME_ZONE") or time_zone_for_url(url) or None
-        kind, article = extract_article(
-            body, encoding, url, canonical_url(url), utc_now(), selectors, time_zone=zone
-        )
-        result: dict = {"url": response.url, "status": response.status, "page_type": kind}
-        if article is not None:
-            result["article"] = asdict(article)
-            self.result = result
+        zone = self.settings.get("NEWS_ARCHIVE_TIME_ZONE") or None
+        self.result = inspect_page_result(response, zone)
+        if "links" not in self.result:
             return
-        page = extract_list(body, encoding, url, selectors)
-        result["article_urls"] = page.article_urls
-        result["next_url"] = page.next_url
-        result["links"] = [
-            {"url": link, **_shown(page.listed.get(link) or ListedFields())}
-            for link in page.article_urls
-        ]
-        self.result = result
         # Which of these links may the crawler follow? robots.txt says.
         parts = urlsplit(response.url)
         yield Request(
