@@ -270,6 +270,8 @@ class WarcMiddleware:
 
     def process_response(self, request: Request, response: Response, spider=None):
         if self.target is None:
+            if not getattr(self.crawler.spider, "archiving", True):
+                return response  # scrapy parse: nothing is stored, nothing captured
             self.target = BackgroundWriter(self._open_target(self._info()))
         if self.target.error is not None:
             self._report(self.target.error)
