@@ -681,13 +681,12 @@ def merge(out, inputs):
     """
     from crawler import crawl_lock
     from crawler.archive.merge import merge_archives
+    from crawler.crawl_runner import take_lock
 
     try:
-        crawl_lock.acquire(out)
-    except crawl_lock.CrawlLocked as exc:
-        raise Failed(str(exc), EXIT_LOCKED) from None
-    except OSError as exc:
-        raise Failed(f"cannot create the lock file: {exc}", EXIT_DATABASE) from None
+        take_lock(out)
+    except CannotStart as exc:
+        raise Failed(str(exc), exc.exit_code) from None
     try:
         report = merge_archives(out, list(inputs))
     except StorageError as exc:

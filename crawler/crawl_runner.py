@@ -174,6 +174,17 @@ def log_file_directory(log_file: Path) -> Path | None:
     return None
 
 
+def take_lock(db_path: Path) -> None:
+    """The crawl lock of the archive at ``db_path``, or :class:`CannotStart` (exit 3
+    when another crawl holds it, 4 when the lock file cannot be made)."""
+    try:
+        crawl_lock.acquire(db_path)
+    except crawl_lock.CrawlLocked as exc:
+        raise CannotStart(str(exc), EXIT_LOCKED) from None
+    except OSError as exc:
+        raise CannotStart(f"cannot create the lock file: {exc}", EXIT_DATABASE) from None
+
+
 def prepare_crawl(
     db_path: Path | None, overrides: dict[str, str], log_file: Path | None = None
 ) -> tuple[object, Path]:
@@ -215,12 +226,7 @@ def run_crawl(
     settings, db_path = prepare_crawl(db_path, overrides, log_file)
     if not db_path.parent.is_dir():
         raise CannotStart(f"directory does not exist: {db_path.parent}", EXIT_DATABASE)
-    try:
-        crawl_lock.acquire(db_path)
-    except crawl_lock.CrawlLocked as exc:
-        raise CannotStart(str(exc), EXIT_LOCKED) from None
-    except OSError as exc:
-        raise CannotStart(f"cannot create the lock file: {exc}", EXIT_DATABASE) from None
+    take_lock(db_path)
     try:
         # Fail early, with one line, on a damaged, foreign or misshapen database; add
         # what an older archive lacks — all before the first request.
