@@ -182,15 +182,15 @@ class SQLitePipeline:
         logger.error("%s: the crawl cannot start", error)
         deferred_from_coro(self.crawler.engine.close_spider_async(reason="locked"))
 
-    def cannot_start(self, error: StorageError, locked: bool = True) -> None:
+    def cannot_start(self, error: StorageError) -> None:
+        """The archive failed to open after the lock was taken: the lock is given back."""
         # No crawls row to judge the run by later: the verdict is set here.
         self.stats.set_value("news/status", "storage_error")
         self.stats.set_value("news/exit_code", EXIT_DATABASE)
         if self.store is not None:
             self.store.close()
             self.store = None
-        if locked:
-            crawl_lock.release(self.db_path)
+        crawl_lock.release(self.db_path)
         self.storage_error(f"{error}: the crawl cannot start")
 
     def storage_error(self, message: str) -> None:

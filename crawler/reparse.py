@@ -39,7 +39,7 @@ from w3lib.encoding import http_content_type_encoding
 
 from crawler import crawl_lock
 from crawler.archive.database import StorageError
-from crawler.archive.store import ArchiveStore, SaveCounts
+from crawler.archive.store import ArchiveStore
 from crawler.captures import READ_ERRORS, Capture, index_captures, read_capture
 from crawler.extract.fetched_page import extract_article
 from crawler.extract.overrides import Selectors
@@ -246,7 +246,6 @@ def _reparse(
         store.mark_interrupted_crawls()  # we hold the lock: a "running" row is dead
         crawl_id = store.start_crawl(arguments, os.getpid(), kind="reparse")
         report.crawl_id = crawl_id
-    counts = SaveCounts()
     pending: list[Article] = []
     workers = processes if processes is not None else (os.cpu_count() or 1)
     # "spawn": the pool's processes start clean, without the crawl lock's descriptor
@@ -274,7 +273,7 @@ def _reparse(
                     report.changed += 1
                 pending.append(article)
             if not dry_run and pending:
-                counts.add(store.save_batch(pending, [], {}, crawl_id))
+                store.save_batch(pending, [], {}, crawl_id)
             pending = []
     if not dry_run:
         figures = {
