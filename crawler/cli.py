@@ -159,8 +159,21 @@ class OneLineErrors(click.Command):
     "start_urls",
     multiple=True,
     callback=lambda c, p, v: [check_start_url(u) for u in v],
-    help="A news list to walk (repeatable) "
-    "[default: the assembly.kz lists in Russian, Kazakh and English].",
+    help="A news list to walk (repeatable) [default: the lists of every site in the sites file].",
+)
+@click.option(
+    "--sites",
+    "sites_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The sites file (TOML) [default: $NEWS_ARCHIVE_SITES, else the bundled one: assembly.kz].",
+)
+@click.option(
+    "--site",
+    "site_names",
+    multiple=True,
+    metavar="NAME",
+    help="Crawl only this site of the sites file (repeatable).",
 )
 @click.option("--full", is_flag=True, help="Walk every list page and refetch every article.")
 @click.option(
@@ -208,6 +221,8 @@ class OneLineErrors(click.Command):
 def crawl(
     db_path,
     start_urls,
+    sites_file,
+    site_names,
     full,
     refresh_days,
     log_file,
@@ -222,9 +237,15 @@ def crawl(
     Exit status: 0 done, 1 aborted, 2 bad arguments, 3 another crawl holds the lock,
     4 database error, 5 finished but unhealthy.
 
-    Example: news-archive crawl --db archive.db --start-url https://assembly.kz/ru/news/
+    Example: news-archive crawl --db archive.db --sites sites.toml --site assembly.kz
     """
     overrides = parse_setting_overrides(settings_pairs)
+    if site_names and start_urls:
+        raise Failed("choose --start-url or --site, not both", EXIT_USAGE)
+    if sites_file is not None:
+        overrides["NEWS_ARCHIVE_SITES"] = str(sites_file)
+    if site_names:
+        overrides["NEWS_ARCHIVE_SITE"] = ",".join(site_names)
     if warc_path is not None and no_warc:
         raise Failed("choose one of --warc and --no-warc", EXIT_USAGE)
     if warc_path is not None:

@@ -129,15 +129,17 @@ def check_crawl_settings(settings, names=()) -> None:
     """Raise :class:`BadSetting` for a setting the crawl cannot run with (``names``: the
     settings given on the command line, checked against their defaults' types)."""
     from crawler.page_workers import parse_processes
-    from crawler.site_profiles import PROFILES
+    from crawler.site_profiles import SitesFileError, load_sites
 
     check_setting_values(settings, names)
-    name = settings.get("NEWS_ARCHIVE_PROFILE")
-    if name not in PROFILES:
-        raise BadSetting(
-            f"unknown site profile {name!r} (known: {', '.join(sorted(PROFILES))})",
-            "-s NEWS_ARCHIVE_PROFILE",
-        )
+    try:
+        sites = load_sites(settings.get("NEWS_ARCHIVE_SITES") or None)
+    except SitesFileError as error:
+        raise BadSetting(str(error), "--sites") from None
+    try:
+        sites.named([n.strip() for n in settings.getlist("NEWS_ARCHIVE_SITE") if n.strip()])
+    except SitesFileError as error:
+        raise BadSetting(str(error), "--site") from None
     try:
         parse_processes(settings.get("NEWS_ARCHIVE_PARSE_PROCESSES"))
     except ValueError as error:

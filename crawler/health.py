@@ -54,8 +54,15 @@ def _pages(count: int) -> str:
     return f"{count} list page" if count == 1 else f"{count} list pages"
 
 
-def assess(figures: dict, finish_reason: str = "finished") -> Verdict:
-    """Judge a run from its figures (see ``crawls`` columns) and Scrapy's finish reason."""
+def assess(
+    figures: dict, finish_reason: str = "finished", sites: dict[str, dict] | None = None
+) -> Verdict:
+    """Judge a run from its figures (see ``crawls`` columns) and Scrapy's finish reason.
+
+    ``sites``: each site's own figures (``crawl_sites`` columns) when the run crawled
+    more than one; the list and article rules then judge every site on its own, and a
+    reason names its site ("site X: ..."). Without them the run's figures are judged as
+    one site's."""
     if figures.get("storage_errors"):
         return Verdict("storage_error", EXIT_DATABASE, ["the database could not be written"])
     if finish_reason == "host_refused":  # the site does not want us now: stopped politely
@@ -66,6 +73,24 @@ def assess(figures: dict, finish_reason: str = "finished") -> Verdict:
     reasons = []
     if figures.get("memory_errors"):
         reasons.append(f"ran out of memory on {figures['memory_errors']} pages")
+    if sites and len(sites) > 1:
+        for name, site_figures in sites.items():
+            reasons.extend(f"site {name}: {reason}" for reason in site_reasons(site_figures))
+    else:
+        reasons.extend(site_reasons(figures))
+    if figures.get("capture_error"):
+        reasons.append(f"raw captures stopped: {figures['capture_error']}")
+    if reasons:
+        return Verdict("unhealthy", EXIT_UNHEALTHY, reasons)
+    return Verdict("ok", EXIT_OK)
+
+
+def site_reasons(figures: dict) -> list[str]:
+    """What is wrong with one site's lists and articles in a finished run (nothing: it
+    is healthy)."""
+    reasons = []
+    if figures.get("host_refused"):  # given up while the other sites went on
+        reasons.append(f"given up: {figures['host_refused']}")
     if figures.get("list_bound"):
         reasons.append(figures["list_bound"])
     if figures.get("list_repeats"):
@@ -86,7 +111,8 @@ def assess(figures: dict, finish_reason: str = "finished") -> Verdict:
     first = figures.get("first_list_failure")
     cause = f" (first: {first})" if first else ""
     if list_pages == 0:
-        reasons.append(f"no list page could be fetched{cause}")
+        if not figures.get("host_refused"):
+            reasons.append(f"no list page could be fetched{cause}")
         cause = ""  # said once
     elif (
         figures.get("list_pages")
@@ -100,7 +126,7 @@ def assess(figures: dict, finish_reason: str = "finished") -> Verdict:
     if figures.get("list_failures"):
         reasons.append(f"{_pages(figures['list_failures'])} could not be fetched{cause}")
     linked = figures.get("article_links_new", 0)
-    if linked and saved == 0:
+    if linked and saved == 0 and not figures.get("host_refused"):
         reasons.append(f"list pages linked {linked} new articles but none was stored")
     fetched = figures.get("article_pages", 0) + failed
     if failed >= MIN_FAILURES_TO_JUDGE and failed / fetched > MAX_FAILURE_SHARE:
@@ -110,8 +136,4 @@ def assess(figures: dict, finish_reason: str = "finished") -> Verdict:
             have = figures.get(f"with_{name}", saved)
             if have / saved < MIN_FIELD_COVERAGE:
                 reasons.append(f"only {have} of {saved} articles have a {_FIELD_NAMES[name]}")
-    if figures.get("capture_error"):
-        reasons.append(f"raw captures stopped: {figures['capture_error']}")
-    if reasons:
-        return Verdict("unhealthy", EXIT_UNHEALTHY, reasons)
-    return Verdict("ok", EXIT_OK)
+    return reasons

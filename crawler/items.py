@@ -83,3 +83,6 @@ class Article:
     published_source: str | None = None
     views_source: str | None = None
     category_source: str | None = None
+    #: The name of the article's site in the sites file (its host for a site the file
+    #: does not list); set by the spider from the start list that led to it.
+    site: str | None = None

@@ -4,7 +4,8 @@ Politeness (:class:`BackoffRetryMiddleware`: a refusing host is slowed down as a
 :class:`OffHostRedirectMiddleware`: only the start host), raw copies
 (:class:`WarcMiddleware`) and the cookie middleware's offline suffix list.
 
-Imports scrapy, tldextract; :mod:`crawler.extract.urls`, :mod:`crawler.warc`.
+Imports scrapy, tldextract; :mod:`crawler.extract.urls`, :mod:`crawler.throttle`,
+:mod:`crawler.warc`.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from scrapy.utils.response import response_status_message
 from tldextract import TLDExtract
 
 from crawler.extract.urls import same_site
+from crawler.throttle import slot_floors
 from crawler.warc import BackgroundWriter, CaptureFiles, WarcFile, capture_dir
 
 logger = logging.getLogger(__name__)
@@ -124,8 +126,10 @@ class BackoffRetryMiddleware(RetryMiddleware):
         self.retry_after_max = settings.getfloat("NEWS_ARCHIVE_RETRY_AFTER_MAX", 600.0)
         self.max_refusals = settings.getint("NEWS_ARCHIVE_MAX_REFUSALS", 10)
         self.base_delay = settings.getfloat("DOWNLOAD_DELAY", 0.0)
+        self.floors = slot_floors(settings)  # a site's own delay (sites file)
         self.refusals: dict[str, int] = {}  # slot -> refusals in a row
         self.slowed: set[str] = set()  # slots whose delay we raised
+        self.given_up: dict[str, str] = {}  # slot -> why (a crawl of many sites goes on)
         self.stopping = False
 
     @classmethod
@@ -157,12 +161,15 @@ class BackoffRetryMiddleware(RetryMiddleware):
             delay = self.backoff_delay(request, response)
             if delay > self.retry_after_max:
                 self.stop(
+                    key,
                     f"{key} asked to wait {delay:.0f} s (Retry-After), more than "
-                    f"NEWS_ARCHIVE_RETRY_AFTER_MAX ({self.retry_after_max:.0f} s)"
+                    f"NEWS_ARCHIVE_RETRY_AFTER_MAX ({self.retry_after_max:.0f} s)",
                 )
             elif refused and self.refusals[key] >= self.max_refusals:
                 self.stop(
-                    f"{key} refused {self.refusals[key]} requests in a row (HTTP {response.status})"
+                    key,
+                    f"{key} refused {self.refusals[key]} requests in a row "
+                    f"(HTTP {response.status})",
                 )
             self.hold(key, slot, delay)
             return
@@ -171,8 +178,18 @@ class BackoffRetryMiddleware(RetryMiddleware):
         if b"Retry-After" in response.headers:
             self.hold(key, slot, self.backoff_delay(request, response))
 
+    def process_request(self, request: Request, spider=None):
+        """Nothing more goes to a site the run gave up (:meth:`stop`)."""
+        if self.given_up:
+            key, _slot = self._slot(request)
+            if key in self.given_up:
+                raise IgnoreRequest(f"not sent: the run gave up {key}: {self.given_up[key]}")
+        return None
+
     def process_response(self, request: Request, response: Response, spider=None):
         if self.stopping or request.meta.get("dont_retry", False):
+            return response
+        if self.given_up and self._slot(request)[0] in self.given_up:
             return response
         if response.status not in self.retry_http_codes:
             return response
@@ -192,7 +209,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
             return
         self.crawler.stats.inc_value("news/host_backoffs")
         self.slowed.add(key)
-        slot.delay = max(slot.delay, self.base_delay, MIN_DELAY_AFTER_REFUSAL)
+        slot.delay = max(slot.delay, self.floor(key), MIN_DELAY_AFTER_REFUSAL)
         # Scrapy's downloader sends the next request of a slot once
         # ``download_delay() - now + lastseen`` is not positive: "last seen" in the future
         # holds it back for the whole wait.
@@ -203,15 +220,32 @@ class BackoffRetryMiddleware(RetryMiddleware):
         """One answer that is no refusal: a quarter off the raised delay."""
         if key not in self.slowed or slot is None:
             return
-        slot.delay = max(self.base_delay, slot.delay * RECOVERY_FACTOR)
-        if slot.delay <= max(self.base_delay, 0.05):
-            slot.delay = self.base_delay
+        floor = self.floor(key)
+        slot.delay = max(floor, slot.delay * RECOVERY_FACTOR)
+        if slot.delay <= max(floor, 0.05):
+            slot.delay = floor
             self.slowed.discard(key)
 
-    def stop(self, reason: str) -> None:
-        """End the run: the host does not want us now (an unhealthy verdict)."""
-        if self.stopping:
+    def floor(self, key: str) -> float:
+        """The slot's own delay: the site's in the sites file, else ``DOWNLOAD_DELAY``."""
+        return self.floors.get(key, self.base_delay)
+
+    def stop(self, key: str, reason: str) -> None:
+        """The host does not want us now (an unhealthy verdict). In a crawl of many
+        sites only that site is given up (its requests are dropped, its verdict says
+        why) while the others go on; the run ends when no site is left."""
+        if self.stopping or key in self.given_up:
             return
+        spider = self.crawler.spider
+        site = spider.site_of_host(key) if hasattr(spider, "site_of_host") else None
+        hosts = getattr(spider, "run_hosts", set())
+        if site is not None and len(getattr(spider, "run_sites", ())) > 1:
+            self.given_up[key] = reason
+            logger.error("Giving up site %s: %s", site, reason)
+            spider.note_site(site, "host_refused", reason)
+            if not hosts <= set(self.given_up):
+                return
+            reason = "every site kept refusing requests"
         self.stopping = True
         logger.error("Stopping the crawl: %s", reason)
         self.crawler.stats.set_value("news/host_refused", reason)

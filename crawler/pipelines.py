@@ -7,7 +7,8 @@ is :mod:`crawler.archive`. The storage pipeline also takes the crawl lock
 
 Imports scrapy, twisted; :mod:`crawler`, :mod:`crawler.archive.database`,
 :mod:`crawler.archive.schema`, :mod:`crawler.archive.store`, :mod:`crawler.crawl_state`,
-:mod:`crawler.extract.record`, :mod:`crawler.health`, :mod:`crawler.items`.
+:mod:`crawler.extract.record`, :mod:`crawler.health`, :mod:`crawler.items`,
+:mod:`crawler.site_profiles`.
 """
 
 from __future__ import annotations
@@ -32,10 +33,32 @@ from crawler.archive.schema import RECOVERY
 from crawler.archive.store import ArchiveStore, SaveCounts
 from crawler.crawl_state import CrawlState, load_state
 from crawler.extract.record import date_unparsed, views_unparsed
-from crawler.health import EXIT_DATABASE, EXIT_LOCKED, assess
+from crawler.health import EXIT_DATABASE, EXIT_LOCKED, assess, site_reasons
 from crawler.items import Article
+from crawler.site_profiles import host_of
 
 logger = logging.getLogger(__name__)
+
+#: ``crawl_sites`` columns and the per-site stats they come from (``news/site/<name>/``).
+SITE_STATS = {
+    "list_pages": "list_pages",
+    "sitemaps": "sitemaps",
+    "list_failures": "list_failures",
+    "first_list_failure": "first_list_failure",
+    "article_links": "article_links",
+    "article_links_new": "article_links_new",
+    "article_pages": "article_pages",
+    "articles_failed": "article_failures",
+    "with_title": "with_title",
+    "with_published": "with_published",
+    "with_body": "with_body",
+    "odd_answers": "not_article",
+    "list_repeats": "list_repeats",
+    "list_bound": "list_bound",
+    "host_refused": "host_refused",
+    "links_dropped": "links_dropped",
+}
+TEXT = {"first_list_failure", "list_bound", "host_refused"}
 
 
 class FieldStatsPipeline:
@@ -47,6 +70,7 @@ class FieldStatsPipeline:
     def __init__(self, stats):
         self.stats = stats
         self.counts: Counter[str] = Counter()
+        self.site_counts: Counter[tuple[str, str]] = Counter()
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -62,18 +86,20 @@ class FieldStatsPipeline:
         if views_unparsed(item):
             counts["news/views_unparsed"] += 1
             logger.warning("Unparsed view count %r on %s", item.views_raw, item.url)
-        if item.title:
-            counts["news/with_title"] += 1
-        if item.published:
-            counts["news/with_published"] += 1
-        if item.body:
-            counts["news/with_body"] += 1
+        for name in ("title", "published", "body"):
+            if getattr(item, name):
+                counts[f"news/with_{name}"] += 1
+                self.site_counts[(item.site, name)] += 1
         return item
 
     def close_spider(self, spider=None) -> None:
         for name, count in self.counts.items():
             self.stats.inc_value(name, count)
+        for (site, name), count in self.site_counts.items():
+            if site is not None:
+                self.stats.inc_value(f"news/site/{site}/with_{name}", count)
         self.counts.clear()
+        self.site_counts.clear()
 
 
 def prepare_data_directory(db_path: str) -> None:
@@ -156,7 +182,9 @@ class SQLitePipeline:
             self.state = load_state(
                 self.store, getattr(news, "full", False), getattr(news, "refresh_days", 0)
             )
-            self.crawl_id = self.store.start_crawl(arguments, os.getpid())
+            sites = getattr(news, "run_sites", [])
+            self.crawl_id = self.store.start_crawl(arguments, os.getpid(), sites=sites)
+            self.name_sites(news)
         except StorageError as exc:  # locked by another writer for too long, say
             self.cannot_start(exc)
             return
@@ -172,6 +200,18 @@ class SQLitePipeline:
         reactor.addSystemEventTrigger("before", "shutdown", self.reactor_stopping)
         reactor.addSystemEventTrigger("during", "shutdown", self.stop_writer)
         self.flusher.start(self.commit_seconds, now=False)
+
+    def name_sites(self, news) -> None:
+        """Articles stored before sites were named get their site, by host."""
+        sites = getattr(news, "sites", None)
+        if sites is None:
+            return
+        hosts = {p.name: p.hosts for p in sites.profiles if p.name in news.run_sites}
+        for start_url, name in news.site_of_start.items():
+            hosts.setdefault(name, {host_of(start_url)})
+        named = self.store.assign_sites(hosts)
+        if named:
+            logger.info("Named the site of %d articles stored before sites were named", named)
 
     def locked_out(self, error: Exception) -> None:
         """Another crawl holds the archive (or the lock file cannot be made): one log line,
@@ -296,12 +336,14 @@ class SQLitePipeline:
         if self.store is None:
             return
         figures = self.figures()
-        verdict = assess(figures, reason)
+        sites = self.site_figures(getattr(spider, "run_sites", []))
+        verdict = assess(figures, reason, sites)
         figures["summary"] = "; ".join(verdict.reasons) or None
         try:
             if reason == "finished":
                 walked = getattr(spider, "walks_completed", ())
                 self.store.record_completed_walks(walked, self.crawl_id)
+            self.store.record_site_figures(self.crawl_id, list(sites.values()))
             self.store.finish_crawl(self.crawl_id, verdict.status, verdict.exit_code, figures)
         except StorageError as exc:
             # The next run marks this run's row "interrupted".
@@ -314,9 +356,29 @@ class SQLitePipeline:
             crawl_lock.release(self.db_path)
         for name in ("articles_new", "articles_changed", "articles_unchanged"):
             self.stats.set_value(f"news/{name}", figures[name])
+        self.stats.set_value(
+            "news/broken_sites", [s for s, row in sites.items() if row["status"] != "ok"]
+        )
         self.stats.set_value("news/status", verdict.status)
         self.stats.set_value("news/exit_code", verdict.exit_code)
         self.stats.set_value("news/reasons", verdict.reasons)
+
+    def site_figures(self, names: list[str]) -> dict[str, dict]:
+        """Each site's figures and verdict, named as the ``crawl_sites`` columns."""
+        get = self.crawler.stats.get_value
+        found = {}
+        for name in names:
+            counts = self.counts.sites.get(name, {})
+            figures = {"site": name}
+            for column, stat in SITE_STATS.items():
+                figures[column] = get(f"news/site/{name}/{stat}", None if stat in TEXT else 0)
+            for change in ("new", "changed", "unchanged"):
+                figures[f"articles_{change}"] = counts.get(change, 0)
+            reasons = site_reasons(figures)
+            figures["status"] = "unhealthy" if reasons else "ok"
+            figures["summary"] = "; ".join(reasons) or None
+            found[name] = figures
+        return found
 
     def figures(self) -> dict:
         """The run's counters, named as the ``crawls`` columns."""

@@ -28,7 +28,9 @@ USER_AGENT = (
 ROBOTSTXT_OBEY = True
 
 # One request at a time per site, with a delay that AutoThrottle adapts to the
-# server's latency.
+# server's latency (never below the site's own delay in the sites file: one download
+# slot per host, crawler/throttle.py). A crawl of many sites raises CONCURRENT_REQUESTS
+# to what they allow together, so every site is fetched at once.
 CONCURRENT_REQUESTS = 8
 CONCURRENT_REQUESTS_PER_DOMAIN = 1
 DOWNLOAD_DELAY = 1.0
@@ -100,11 +102,16 @@ CONCURRENT_ITEMS = 1
 
 # The archive database; the CLI's --db and the NEWS_ARCHIVE_DB variable override it.
 NEWS_ARCHIVE_DB = str(default_db_path())
-# Site profile (start URLs, optional selector overrides) from crawler.site_profiles.
-NEWS_ARCHIVE_PROFILE = "assembly.kz"
+# The sites file (TOML: start URLs, time zone, politeness, selector overrides of each
+# site; crawler/site_profiles.py reads it). Empty: $NEWS_ARCHIVE_SITES, else the bundled
+# crawler/sites.toml (assembly.kz). CLI: --sites FILE; Scrapyd: -d sites=FILE.
+NEWS_ARCHIVE_SITES = ""
+# Crawl only these sites of the file (comma-separated names; empty: all of them).
+# CLI: --site NAME (repeatable); Scrapyd: -d site=NAME.
+NEWS_ARCHIVE_SITE = ""
 # The site's time zone (IANA name): "Сегодня"/"Вчера" on a page are read as days on the
-# site's clock at the moment of the fetch, not this machine's. Empty: the site
-# profile's zone (assembly.kz: Asia/Almaty), this machine's for a site without one.
+# site's clock at the moment of the fetch, not this machine's. Empty: the zone in the
+# sites file (assembly.kz: Asia/Almaty), this machine's for a site without one.
 NEWS_ARCHIVE_TIME_ZONE = ""
 # Walk every list page and refetch every article instead of only what is new.
 NEWS_ARCHIVE_FULL = False
@@ -131,6 +138,8 @@ NEWS_ARCHIVE_PARSE_AFTER = 20
 # crawl; see crawler/collector.py). 0 leaves Python's default.
 NEWS_ARCHIVE_GC_THRESHOLD = 10_000
 EXTENSIONS = {
+    "scrapy.extensions.throttle.AutoThrottle": None,
+    "crawler.throttle.SiteAutoThrottle": 0,
     "crawler.collector.CollectorTuning": 0,
     "crawler.page_workers.PageWorkersExtension": 0,
 }

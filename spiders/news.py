@@ -57,7 +57,7 @@ from crawler.fetch_failures import classify
 from crawler.items import Article, ListedFields
 from crawler.page_workers import crawl_workers
 from crawler.pipelines import SQLitePipeline
-from crawler.site_profiles import PROFILES, selectors_for_url, time_zone_for_url
+from crawler.site_profiles import SiteProfile, SitesFileError, download_slots, load_sites
 
 
 def split_urls(value: str | Iterable[str] | None) -> list[str]:
@@ -126,6 +126,8 @@ class NewsSpider(scrapy.Spider):
         full: object = None,
         refresh_days: object = None,
         db: str | None = None,
+        sites: str | None = None,
+        site: str | Iterable[str] | None = None,
         *args,
         **kwargs,
     ):
@@ -141,6 +143,8 @@ class NewsSpider(scrapy.Spider):
                 raise SystemExit(2)
         self._full_arg = full
         self._refresh_arg = refresh_days
+        self._sites_arg = sites  # -a sites=FILE (Scrapyd: a path on its machine)
+        self._site_arg = site  # -a site=NAME[,NAME...]
         self.scheduled: set[str] = set()  # article URLs requested in this run
         self.stored: set[str] = set()  # article URLs yielded in this run
         self.sitemap_sections: dict[str, list[str]] = defaultdict(list)
@@ -162,15 +166,27 @@ class NewsSpider(scrapy.Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         if spider._db_arg:  # -a db=PATH (Scrapyd's schedule.json db=PATH): the archive
             crawler.settings.set("NEWS_ARCHIVE_DB", spider._db_arg, priority="spider")
-        spider.configure(crawler.settings)
+        try:
+            spider.configure(crawler.settings)
+        except SitesFileError as exc:  # one line and exit 2, as for a bad start URL
+            print(f"Error: {exc}", file=sys.stderr)
+            raise SystemExit(2) from None
         return spider
 
     def configure(self, settings) -> None:
-        """Read the profile and the walk mode (what the archive holds comes later, under
-        the crawl lock: :attr:`state`)."""
-        profile = PROFILES[settings.get("NEWS_ARCHIVE_PROFILE", "assembly.kz")]
+        """Read the sites and the walk mode (what the archive holds comes later, under
+        the crawl lock: :attr:`state`), and give each site its own pace."""
+        self.sites = load_sites(self._sites_arg or settings.get("NEWS_ARCHIVE_SITES") or None)
+        names = split_urls(self._site_arg or settings.get("NEWS_ARCHIVE_SITE"))
+        if names and self.start_urls:
+            raise SitesFileError("give start URLs or site names (--site), not both")
+        profiles = self.sites.named(names)
         if not self.start_urls:
-            self.start_urls = list(profile.start_urls)
+            self.start_urls = [url for p in profiles for url in p.start_urls]
+        #: The site of each start list, and the run's sites in order.
+        self.site_of_start = {url: self.sites.name_for_url(url) for url in self.start_urls}
+        self.run_sites = list(dict.fromkeys(self.site_of_start.values()))
+        self.pace_sites(settings, [p for p in profiles if p.name in self.run_sites])
         self.full = as_bool(
             self._full_arg if self._full_arg is not None else settings.getbool("NEWS_ARCHIVE_FULL")
         )
@@ -189,6 +205,63 @@ class NewsSpider(scrapy.Spider):
             self.max_list_pages = min(self.max_list_pages, depth_limit)
         self.url_length_limit = settings.getint("URLLENGTH_LIMIT", 2083)
         self.time_zone = settings.get("NEWS_ARCHIVE_TIME_ZONE") or None
+
+    def pace_sites(self, settings, profiles: list[SiteProfile]) -> None:
+        """Each site's own delay and concurrency (its hosts' download slots; a slot the
+        settings name already keeps its settings), and enough concurrency overall for
+        every site of the run to be fetched at once: 50 sites take about as long as the
+        slowest, not the sum."""
+        if settings.frozen:
+            return
+        slots = download_slots(profiles) | settings.getdict("DOWNLOAD_SLOTS")
+        settings.set("DOWNLOAD_SLOTS", slots, priority=settings.getpriority("DOWNLOAD_SLOTS"))
+        per_host = settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN", 1)
+        hosts = {urlsplit(url).hostname for url in self.start_urls}
+        wanted = sum(slots.get(host, {}).get("concurrency", per_host) for host in hosts)
+        if wanted > settings.getint("CONCURRENT_REQUESTS"):
+            settings.set(
+                "CONCURRENT_REQUESTS", wanted, priority=settings.getpriority("CONCURRENT_REQUESTS")
+            )
+
+    def count(self, start_url: str | None, name: str, value: int = 1) -> None:
+        """Add to a run figure (``news/<name>``) and to its site's
+        (``news/site/<site>/<name>``)."""
+        stats = self.crawler.stats
+        stats.inc_value(f"news/{name}", value)
+        site = self.site_of_start.get(start_url) if start_url else None
+        if site is not None:
+            stats.inc_value(f"news/site/{site}/{name}", value)
+
+    def site_of_host(self, host: str) -> str | None:
+        """The run's site that fetches from ``host`` (a download slot's key)."""
+        bare = host.lower().removeprefix("www.")
+        return next(
+            (
+                site
+                for url, site in self.site_of_start.items()
+                if (urlsplit(url).hostname or "").removeprefix("www.") == bare
+            ),
+            None,
+        )
+
+    @property
+    def run_hosts(self) -> set[str]:
+        """The host names (download slots) of the start lists."""
+        return {urlsplit(url).hostname or "" for url in self.start_urls}
+
+    def note_site(self, site: str, name: str, value: str) -> None:
+        """Set a site's text figure (``news/site/<site>/<name>``)."""
+        self.crawler.stats.set_value(f"news/site/{site}/{name}", value)
+
+    def note(self, start_url: str | None, name: str, value: str) -> None:
+        """Set a run's text figure and its site's (the first value stays, for
+        ``first_list_failure``: see :meth:`report_failure`)."""
+        stats = self.crawler.stats
+        site = self.site_of_start.get(start_url) if start_url else None
+        keys = [f"news/{name}"] + ([f"news/site/{site}/{name}"] if site else [])
+        for key in keys:
+            if name != "first_list_failure" or not stats.get_value(key):
+                stats.set_value(key, value)
 
     def load_crawl_state(self) -> CrawlState | None:
         """What the archive holds, as the storage pipeline loaded it under the crawl lock
@@ -254,7 +327,7 @@ class NewsSpider(scrapy.Spider):
         """The site profile's selector overrides for this start list (looked up once)."""
         found = self.selectors_by_start.get(start_url)
         if found is None:
-            found = self.selectors_by_start[start_url] = selectors_for_url(start_url)
+            found = self.selectors_by_start[start_url] = self.sites.selectors_for_url(start_url)
         return found
 
     def site_time_zone(self, start_url: str) -> str | None:
@@ -262,7 +335,9 @@ class NewsSpider(scrapy.Spider):
         profile's; None (this machine's clock) for a site without a profile."""
         zone = self.time_zones.get(start_url)
         if zone is None:
-            zone = self.time_zones[start_url] = self.time_zone or time_zone_for_url(start_url)
+            zone = self.time_zones[start_url] = self.time_zone or self.sites.time_zone_for_url(
+                start_url
+            )
         return zone or None
 
     def section_of(self, url: str) -> str | None:
@@ -319,7 +394,7 @@ class NewsSpider(scrapy.Spider):
     ) -> list[Request]:
         """Requests for the list's new articles and its next page (a coroutine returning
         a list, like :meth:`parse_article`)."""
-        self.crawler.stats.inc_value("news/list_pages")
+        self.count(start_url, "list_pages")
         if not isinstance(response, TextResponse):
             self.logger.warning("List page is not HTML: %s", response.url)
             return []
@@ -337,8 +412,7 @@ class NewsSpider(scrapy.Spider):
         list's end may be out of reach) and the list is not marked walked. One repeat is
         the list's end, not a fault: page 1 reached again under its other name
         (``?PAGEN_1=1`` of a forward-numbered list shows the bare list URL's page)."""
-        stats = self.crawler.stats
-        stats.inc_value("news/article_links", len(page.article_urls))
+        self.count(start_url, "article_links", len(page.article_urls))
         seen_pages, seen_links = self.walk_pages[start_url], self.walk_links[start_url]
         page_key = canonical_url(page_url)
         pairs = [(link, on_start_host(link, start_url)) for link in page.article_urls]
@@ -352,7 +426,7 @@ class NewsSpider(scrapy.Spider):
             # The same page again, or only links seen: a pager that does not advance (the
             # rest of the list is out of reach) or a next link past the end.
             self.logger.error("List page %s repeats what the walk has seen: stop", page_url)
-            stats.inc_value("news/list_repeats")
+            self.count(start_url, "list_repeats")
             return
         seen_pages.add(page_key)
         seen_links.update(links)
@@ -362,14 +436,16 @@ class NewsSpider(scrapy.Spider):
             if url in self.scheduled or not self.in_section(url, start_url):
                 continue
             if len(url) > self.url_length_limit:
-                self.drop_link(url, "url_too_long", f"URL of {len(url)} characters not fetched")
+                self.drop_link(
+                    url, "url_too_long", f"URL of {len(url)} characters not fetched", start_url
+                )
                 continue
             if url in self.known:
                 self.scheduled.add(url)
                 continue
             new += 1
             yield self.article_request(url, start_url, listed=page.listed.get(link))
-        self.crawler.stats.inc_value("news/article_links_new", new)
+        self.count(start_url, "article_links_new", new)
         next_url = page.next_url and on_start_host(page.next_url, start_url)
         if not next_url or not self.in_section(next_url, start_url):
             self.walks_completed.add(start_url)
@@ -383,14 +459,14 @@ class NewsSpider(scrapy.Spider):
                 "(NEWS_ARCHIVE_MAX_LIST_PAGES or DEPTH_LIMIT)"
             )
             self.logger.error("%s", bound)
-            stats.set_value("news/list_bound", bound)
+            self.note(start_url, "list_bound", bound)
             return
         yield self.list_request(next_url, start_url, number + 1)
 
-    def drop_link(self, url: str, kind: str, error: str) -> None:
+    def drop_link(self, url: str, kind: str, error: str, start_url: str) -> None:
         """A linked article not fetched: counted, and a failure row says why."""
         self.logger.warning("Not fetched (%s): %s", error, url[:200])
-        self.crawler.stats.inc_value("news/links_dropped")
+        self.count(start_url, "links_dropped")
         self.record_failure(url, "article", kind, None, error)
 
     def list_failed(self, failure: Failure) -> Iterator[Request]:
@@ -402,7 +478,7 @@ class NewsSpider(scrapy.Spider):
             )
             yield from self.use_sitemaps(start_url)
             return
-        self.crawler.stats.inc_value("news/list_failures")
+        self.count(start_url, "list_failures")
         self.report_failure(failure, page="list")
 
     # -- sitemaps (robots.txt bars the pagination) ------------------------------
@@ -435,7 +511,8 @@ class NewsSpider(scrapy.Spider):
             yield self.sitemap_request(url, host)
 
     def parse_sitemap(self, response: Response, host: str) -> Iterator[Request]:
-        self.crawler.stats.inc_value("news/sitemaps")
+        starts = self.sitemap_sections.get(host)
+        self.count(starts[0] if starts else None, "sitemaps")
         try:
             body = sitemap_xml(response.body, SITEMAP_MAXSIZE)
         except RefusedSitemap as exc:
@@ -491,14 +568,14 @@ class NewsSpider(scrapy.Spider):
         """The article read from the page, in a worker process when they run
         (:mod:`crawler.page_workers`). A coroutine returning a list, not an async
         generator: Scrapy's spider middlewares then take their cheaper synchronous path."""
-        self.crawler.stats.inc_value("news/article_pages")
+        self.count(start_url, "article_pages")
         url = response.meta.get("canonical")
         if response.url != url:
             url = canonical_url(response.url)
         if not self.in_section(url, start_url):
             self.logger.warning("Redirected out of the news section: %s", response.url)
             self.crawler.stats.inc_value("news/off_section")
-            self.crawler.stats.inc_value("news/links_dropped")
+            self.count(start_url, "links_dropped")
             self.record_failure(
                 response.meta.get("canonical") or url,
                 "article",
@@ -512,7 +589,7 @@ class NewsSpider(scrapy.Spider):
             return []
         odd = odd_answer(response)
         if odd is not None:
-            return self.not_stored(url, response, "odd_answer", odd)
+            return self.not_stored(url, response, "odd_answer", odd, start_url)
         kind, article = await self.workers.extract_article(
             response,
             url,
@@ -522,7 +599,9 @@ class NewsSpider(scrapy.Spider):
             self.site_time_zone(start_url),
         )
         if article is None:
-            return self.not_stored(url, response, "not_article", f"not an article page ({kind})")
+            return self.not_stored(
+                url, response, "not_article", f"not an article page ({kind})", start_url
+            )
         if "\ufffd" in (article.body or "") or "\ufffd" in (article.title or ""):
             self.logger.warning("Undecodable bytes (stored as U+FFFD) on %s", response.url)
             self.crawler.stats.inc_value("news/undecodable_pages")
@@ -531,6 +610,7 @@ class NewsSpider(scrapy.Spider):
             return []
         self.stored.add(url)
         article.lastmod = response.meta.get("lastmod")
+        article.site = self.site_of_start.get(start_url)
         return [article, *self.image_requests(article, start_url)]
 
     # -- page requisites (--images) ------------------------------------------------
@@ -566,11 +646,13 @@ class NewsSpider(scrapy.Spider):
         self.crawler.stats.inc_value("news/image_failures")
         self.logger.info("Image not kept: %s (%s)", failure.request.url, failure.getErrorMessage())
 
-    def not_stored(self, url: str, response: Response, kind: str, error: str) -> list:
+    def not_stored(
+        self, url: str, response: Response, kind: str, error: str, start_url: str
+    ) -> list:
         """A 200 answer that holds no article: a failure row, retried by the next runs
         a bounded number of times (:data:`crawler.archive.schema.ODD_ANSWER_RUNS`)."""
         self.logger.warning("No article (%s), not stored: %s", error, response.url)
-        self.crawler.stats.inc_value("news/not_article")
+        self.count(start_url, "not_article")
         self.record_failure(url, "article", kind, response.status, error)
         return []
 
@@ -591,7 +673,7 @@ class NewsSpider(scrapy.Spider):
             )
             yield from self.use_sitemaps(request.cb_kwargs["start_url"])
             return
-        self.crawler.stats.inc_value("news/article_failures")
+        self.count(request.cb_kwargs.get("start_url"), "article_failures")
         self.report_failure(failure, page="article")
 
     def report_failure(self, failure: Failure, page: str) -> None:
@@ -604,9 +686,12 @@ class NewsSpider(scrapy.Spider):
         else:
             error = found.error
         self.logger.warning("Failed %s: %s", request.url, error)
-        stats = self.crawler.stats
-        if page != "article" and not stats.get_value("news/first_list_failure"):
-            stats.set_value("news/first_list_failure", f"{request.url}: {error}")  # the verdict
+        if page != "article":  # the verdict names the first
+            start_url = request.cb_kwargs.get("start_url")
+            if start_url is None and page == "sitemap":
+                starts = self.sitemap_sections.get(request.cb_kwargs.get("host"), [None])
+                start_url = starts[0]
+            self.note(start_url, "first_list_failure", f"{request.url}: {error}")
         self.record_failure(linked_url(request), page, found.kind, found.status, error)
 
     def record_failure(

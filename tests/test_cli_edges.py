@@ -27,7 +27,7 @@ def files_under(path: Path) -> list[str]:
         (["-s", "DOWNLOAD_DELAY=abc"], "DOWNLOAD_DELAY must be a number, not 'abc'"),
         (["-s", "CONCURRENT_REQUESTS=many"], "must be a whole number"),
         (["-s", "AUTOTHROTTLE_ENABLED=maybe"], "must be true or false"),
-        (["-s", "NEWS_ARCHIVE_PROFILE=nope"], "unknown site profile 'nope'"),
+        (["-s", "NEWS_ARCHIVE_SITE=nope"], "unknown site 'nope'"),
         (["-s", "NEWS_ARCHIVE_WARC=/missing/x.warc.gz"], "directory does not exist"),
         (["-s", "LOG_LEVEL=LOUD"], "unknown log level"),
         (["-s", "NOVALUE"], "expected NAME=VALUE"),

@@ -55,6 +55,9 @@ TABLES: dict[str, TableDescription] = {
             "date); NULL when neither shows one",
             "views_source": "the same for `views`/`views_raw`",
             "category_source": "the same for `category`",
+            "site": "the name of the article's site in the sites file (`--site`); its host "
+            "for a site the file does not list; NULL for an article stored before sites "
+            "were named and not fetched since",
         },
     ),
     "article_versions": TableDescription(
@@ -118,6 +121,37 @@ TABLES: dict[str, TableDescription] = {
             "memory_errors": "pages whose reading ran out of memory (unhealthy)",
             "kind": "`crawl`, or `reparse` for a re-extraction from the raw captures",
             "warc_files": "JSON list of the raw capture files (WARC) the run wrote",
+            "site": "the names of the sites the run crawled, `, `-separated (each has a "
+            "row in `crawl_sites`)",
+        },
+    ),
+    "crawl_sites": TableDescription(
+        "each site of a run, with its own figures and verdict: a run over many sites is "
+        "judged site by site",
+        "crawl_id, site",
+        {
+            "crawl_id": "the run (`crawls.id`)",
+            "site": "the site's name (`articles.site`)",
+            "status": "`ok` or `unhealthy`: the site's own verdict",
+            "summary": "why the site is unhealthy; NULL when it is ok",
+            "list_pages": "its list pages read",
+            "sitemaps": "its sitemaps read",
+            "list_failures": "its list pages that could not be fetched",
+            "article_links": "article links found on its list pages",
+            "article_links_new": "of those, links not stored before",
+            "article_pages": "its article pages read",
+            "articles_new": "its articles stored for the first time",
+            "articles_changed": "its articles whose title or body changed",
+            "articles_unchanged": "its articles fetched again without a change of text",
+            "articles_failed": "its article fetches that failed",
+            "with_title": "its articles stored with a title",
+            "with_published": "its articles stored with a date",
+            "with_body": "its articles stored with a body",
+            "odd_answers": "its article links that answered with no article",
+            "list_repeats": "its list walks ended by a page repeating what the walk had seen",
+            "list_bound": "which of its lists stopped at the list-page bound, if one did",
+            "host_refused": "why the run gave the site up (it kept refusing), if it did",
+            "links_dropped": "its links not fetched",
         },
     ),
     "failures": TableDescription(

@@ -64,6 +64,8 @@ ARTICLE_ORDER = (
     "published_source",
     "views_source",
     "category_source",
+    # Last: added with many-site archives; earlier columns keep their places.
+    "site",
 )
 
 

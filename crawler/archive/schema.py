@@ -6,6 +6,8 @@ Imports: the standard library, sqlite-utils, :mod:`crawler.archive.database` and
 Tables (documented for researchers in README.md, "Schema"):
 
 - ``articles``: one row per article, keyed by canonical ``url``; the current text;
+  ``site``: the name of its site in the sites file (its host for a site the file
+  does not list);
   ``published_source``, ``views_source``, ``category_source`` say whether the value
   came from the article page (``page``) or from its list item (``list``). Columns
   added by a newer version are added to an older archive when it is opened.
@@ -20,6 +22,8 @@ Tables (documented for researchers in README.md, "Schema"):
   the article again); ``resolved_at`` is set when
   a later run fetches the URL successfully.
 - ``url_aliases``: old URLs (``alias``) that redirected to a stored article (``url``).
+- ``crawl_sites``: (``crawl_id``, ``site``) — each site of a run with its own figures
+  and verdict (a run over many sites is judged site by site).
 - ``list_walks``: start lists that a finished crawl walked to the end. Until a list has
   one, incremental runs walk all of its pages (a killed first crawl is completed).
 
@@ -59,6 +63,7 @@ ARTICLE_COLUMNS: dict[str, type] = {
     "published_source": str,
     "views_source": str,
     "category_source": str,
+    "site": str,
 }
 #: Where a field's value came from (``articles.*_source``): the article page, or the
 #: list item beside the article's link (used only when the page shows no such field).
@@ -165,6 +170,7 @@ TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "failures": ("id",),
     "url_aliases": ("alias",),
     "list_walks": ("start_url",),
+    "crawl_sites": ("crawl_id", "site"),
 }
 
 #: What to do with a damaged archive (said in the error).
@@ -230,6 +236,34 @@ CRAWL_COLUMNS_ADDED: dict[str, type] = {
     "kind": str,
     #: JSON list of the WARC files the run wrote.
     "warc_files": str,
+    #: The names of the sites the run crawled (``, ``-separated; see ``crawl_sites``).
+    "site": str,
+}
+
+#: One row per site of a crawl: the site's own figures and verdict (``crawl_sites``).
+CRAWL_SITE_COLUMNS: dict[str, type] = {
+    "crawl_id": int,
+    "site": str,
+    "status": str,
+    "summary": str,
+    "list_pages": int,
+    "sitemaps": int,
+    "list_failures": int,
+    "article_links": int,
+    "article_links_new": int,
+    "article_pages": int,
+    "articles_new": int,
+    "articles_changed": int,
+    "articles_unchanged": int,
+    "articles_failed": int,
+    "with_title": int,
+    "with_published": int,
+    "with_body": int,
+    "odd_answers": int,
+    "list_repeats": int,
+    "list_bound": str,
+    "host_refused": str,
+    "links_dropped": int,
 }
 
 
@@ -240,6 +274,7 @@ FOREIGN_KEYS: dict[str, tuple[tuple[str, str, str], ...]] = {
     "failures": (("crawl_id", "crawls", "id"), ("resolved_crawl_id", "crawls", "id")),
     "url_aliases": (("url", "articles", "url"),),
     "list_walks": (("crawl_id", "crawls", "id"),),
+    "crawl_sites": (("crawl_id", "crawls", "id"),),
 }
 
 
@@ -275,6 +310,8 @@ def ensure_schema(db: sqlite_utils.Database, path: str | Path) -> None:
         with db.conn:
             _create_tables(db)
             _add_missing_columns(db)
+            # After the migration: an older archive gets the column first.
+            db["articles"].create_index(["site", "published"], if_not_exists=True)
         add_missing_foreign_keys(db)
         ensure_fts(db)  # the search index over title and body, kept current by triggers
     except sqlite3.DatabaseError as exc:
@@ -344,6 +381,12 @@ def _create_tables(db: sqlite_utils.Database) -> None:
         {"start_url": str, "completed_at": str, "crawl_id": int},
         pk="start_url",
         foreign_keys=FOREIGN_KEYS["list_walks"],
+        if_not_exists=True,
+    )
+    db["crawl_sites"].create(
+        CRAWL_SITE_COLUMNS,
+        pk=("crawl_id", "site"),
+        foreign_keys=FOREIGN_KEYS["crawl_sites"],
         if_not_exists=True,
     )
     db["articles"].create_index(["published"], if_not_exists=True)

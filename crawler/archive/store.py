@@ -5,15 +5,19 @@ Imports: the standard library, sqlite-utils, :mod:`crawler.archive.database`,
 :mod:`crawler.archive.schema` and ``crawler.items`` (the :class:`Article` record) — no
 Scrapy, so the crawl pipeline, benchmarks and tests use it alike. The tables are
 described in :mod:`crawler.archive.schema`.
+
+Over 400 lines: every write of a crawl (articles with their history, failures, aliases,
+walks, the run's rows and its sites') goes through one transaction helper here.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from crawler.archive.database import BUSY_TIMEOUT_MS, StorageError, open_database, utc_now
@@ -37,16 +41,23 @@ ROWS_PER_STATEMENT = 500
 
 @dataclass
 class SaveCounts:
-    """What one batch did to the archive."""
+    """What one batch did to the archive; ``sites``: the same by article site."""
 
     new: int = 0
     changed: int = 0
     unchanged: int = 0
+    sites: dict[str | None, Counter] = field(default_factory=lambda: defaultdict(Counter))
+
+    def count(self, change: str, site: str | None) -> None:
+        setattr(self, change, getattr(self, change) + 1)
+        self.sites[site][change] += 1
 
     def add(self, other: SaveCounts) -> None:
         self.new += other.new
         self.changed += other.changed
         self.unchanged += other.unchanged
+        for site, counts in other.sites.items():
+            self.sites[site].update(counts)
 
 
 class ArchiveStore:
@@ -130,7 +141,7 @@ class ArchiveStore:
         for url, article in latest.items():
             old = existing.get(url)
             change = _change(old, article)
-            setattr(counts, change, getattr(counts, change) + 1)
+            counts.count(change, article.site)
             row = _article_row(article, old, change)
             rows.append(row)
             if change != "unchanged":
@@ -253,14 +264,18 @@ class ArchiveStore:
             with self.writing():
                 self.db["list_walks"].upsert_all(rows, pk="start_url")
 
-    def start_crawl(self, arguments: dict, pid: int, kind: str = "crawl") -> int:
-        """Insert a ``crawls`` row with status ``running`` and return its id."""
+    def start_crawl(
+        self, arguments: dict, pid: int, kind: str = "crawl", sites: Sequence[str] = ()
+    ) -> int:
+        """Insert a ``crawls`` row with status ``running`` and return its id (``sites``:
+        the names of the sites the run crawls)."""
         row = {
             "started_at": utc_now(),
             "status": "running",
             "pid": pid,
             "arguments": json.dumps(arguments, ensure_ascii=False),
             "kind": kind,
+            "site": ", ".join(sites) or None,
         }
         with self.writing():
             return self.db["crawls"].insert(row).last_pk
@@ -272,6 +287,34 @@ class ArchiveStore:
             update = {k: v for k, v in figures.items() if k in known}
             update.update(finished_at=utc_now(), status=status, exit_code=exit_code)
             self.db["crawls"].update(crawl_id, update)
+
+    def record_site_figures(self, crawl_id: int, rows: Sequence[dict]) -> None:
+        """The run's figures and verdict of each site (``crawl_sites``)."""
+        known = set(self.db["crawl_sites"].columns_dict)
+        rows = [
+            {k: v for k, v in row.items() if k in known} | {"crawl_id": crawl_id} for row in rows
+        ]
+        if rows:
+            with self.writing():
+                self.db["crawl_sites"].upsert_all(rows, pk=("crawl_id", "site"))
+
+    def assign_sites(self, hosts_by_site: dict[str, Iterable[str]]) -> int:
+        """Name the site of stored articles that have none (stored before sites were
+        named), by their URL's host: ``{site: hosts}``. Returns how many were named."""
+        if self.db.execute("SELECT 1 FROM articles WHERE site IS NULL LIMIT 1").fetchone() is None:
+            return 0
+        named = 0
+        with self.writing():
+            for site, hosts in hosts_by_site.items():
+                for start, end in _url_ranges(hosts):
+                    # A range of the primary key: no scan of the table.
+                    cursor = self.db.execute(
+                        "UPDATE articles SET site = ? WHERE url >= ? AND url < ? "
+                        "AND site IS NULL",
+                        [site, start, end],
+                    )
+                    named += cursor.rowcount
+        return named
 
     def mark_interrupted_crawls(self) -> int:
         """Mark crawls left ``running`` by a killed process as ``interrupted``."""
@@ -323,6 +366,17 @@ class ArchiveStore:
             conn.commit()
         except sqlite3.DatabaseError as exc:
             raise StorageError(f"cannot write to {self.path}: {exc}") from exc
+
+
+def _url_ranges(hosts: Iterable[str]) -> Iterator[tuple[str, str]]:
+    """``[start, end)`` ranges of the URLs on ``hosts``: either scheme, with or without
+    ``www.``, with or without a port (``/`` or ``:`` after the host)."""
+    for host in hosts:
+        for scheme in ("http", "https"):
+            for www in ("", "www."):
+                for after in "/:":
+                    start = f"{scheme}://{www}{host}{after}"
+                    yield start, start[:-1] + chr(ord(after) + 1)
 
 
 def _quote(name: str) -> str:

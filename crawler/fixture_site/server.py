@@ -96,6 +96,7 @@ class App:
         self.robots = robots
         self.base = ""
         self.log: list[tuple[str, str, int]] = []
+        self.times: list[float] = []  # monotonic arrival time of each request in the log
         self.lock = threading.Lock()
         self._hits: dict[tuple, int] = {}
         self._answers: dict[tuple, Response] = {}  # see respond()
@@ -110,9 +111,10 @@ class App:
         self.snap: Snapshot = self.archive.phases[phase]
 
     def record(self, method: str, path: str, status: int) -> None:
-        """Append one request to the log."""
+        """Append one request to the log (and its arrival time to :attr:`times`)."""
         with self.lock:
             self.log.append((method, path, status))
+            self.times.append(time.monotonic())
 
     def session_cookie(self, cookie_header: str | None) -> str | None:
         """A ``Set-Cookie`` value when the request carries no PHP session (as Bitrix

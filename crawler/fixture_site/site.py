@@ -87,6 +87,12 @@ class FixtureSite:
         with self.app.lock:
             return list(self.app.log)
 
+    @property
+    def request_times(self) -> list[float]:
+        """The monotonic arrival time of each request of :attr:`request_log`."""
+        with self.app.lock:
+            return list(self.app.times)
+
     def hostile_url(self, case: str) -> str:
         """The news list of a hostile case (:mod:`.hostile`)."""
         return f"{self.url}/hostile/{case}/"

@@ -1,0 +1,123 @@
+"""Many sites in one crawl and one archive: a sites file, --site, each site judged and
+paced on its own (real crawls of fixture sites on distinct loopback addresses)."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from crawler.fixture_site import FixtureSite
+from tests.crawl_helpers import FAST, news_archive
+
+pytestmark = pytest.mark.e2e
+
+
+def sites_file(tmp_path: Path, sites: dict[str, tuple[list[str], str]]) -> Path:
+    """A sites file: ``{name: (start URLs, extra TOML lines)}``."""
+    text = ""
+    for name, (urls, extra) in sites.items():
+        listed = ", ".join(f'"{u}"' for u in urls)
+        text += f'[[site]]\nname = "{name}"\nstart_urls = [{listed}]\n{extra}\n'
+    path = tmp_path / "sites.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def rows(db: Path, sql: str) -> list[tuple]:
+    with sqlite3.connect(db) as conn:
+        return conn.execute(sql).fetchall()
+
+
+@pytest.fixture(scope="module")
+def three_sites():
+    """Two good sites and one whose news list is gone (404), each on its own host."""
+    with (
+        FixtureSite(layout="default", articles_per_lang=12, host="127.0.0.1") as alpha,
+        FixtureSite(layout="modern", articles_per_lang=12, host="127.0.0.2") as beta,
+        FixtureSite(layout="default", articles_per_lang=12, host="127.0.0.3") as broken,
+    ):
+        yield alpha, beta, broken
+
+
+def test_one_crawl_of_many_sites_judges_each_site(three_sites, tmp_path):
+    alpha, beta, broken = three_sites
+    path = sites_file(
+        tmp_path,
+        {
+            "alpha": (alpha.start_urls, "delay = 0.01\ntime_zone = 'Asia/Almaty'"),
+            "beta": (beta.start_urls, ""),
+            "broken": ([f"{broken.url}/ru/no-such-list/"], ""),
+        },
+    )
+    db = tmp_path / "archive.db"
+    result = news_archive("crawl", "--db", str(db), "--sites", str(path), *FAST)
+    # One broken site makes the run unhealthy, and the summary names it alone.
+    assert result.returncode == 5, result.stderr[-3000:]
+    summary = result.stdout.strip().splitlines()[-1]
+    assert "site broken: no list page could be fetched" in summary
+    assert "site alpha" not in summary and "site beta" not in summary
+    # Every article of the good sites is stored, under its site's name.
+    counts = dict(rows(db, "SELECT site, count(*) FROM articles GROUP BY site"))
+    assert counts == {
+        "alpha": len(alpha.expected_articles()),
+        "beta": len(beta.expected_articles()),
+    }
+    # The run and each of its sites.
+    ((crawl_id, sites, status),) = rows(db, "SELECT id, site, status FROM crawls")
+    assert (sites, status) == ("alpha, beta, broken", "unhealthy")
+    verdicts = rows(
+        db, "SELECT site, status, articles_new, summary IS NULL FROM crawl_sites ORDER BY site"
+    )
+    assert verdicts == [
+        ("alpha", "ok", counts["alpha"], 1),
+        ("beta", "ok", counts["beta"], 1),
+        ("broken", "unhealthy", 0, 0),
+    ]
+    # The good sites' lists count as walked: the next run is incremental for them.
+    walked = {url for (url,) in rows(db, "SELECT start_url FROM list_walks")}
+    assert walked == set(alpha.start_urls) | set(beta.start_urls)
+
+
+def test_site_limits_a_run_and_names_older_articles(three_sites, tmp_path):
+    alpha, beta, _broken = three_sites
+    path = sites_file(tmp_path, {"alpha": (alpha.start_urls, ""), "beta": (beta.start_urls, "")})
+    db = tmp_path / "archive.db"
+    before = len(alpha.request_log)
+    args = ["crawl", "--db", str(db), "--sites", str(path), "--site", "beta", *FAST]
+    result = news_archive(*args)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert len(alpha.request_log) == before  # not a single request to the other site
+    assert rows(db, "SELECT DISTINCT site FROM articles") == [("beta",)]
+    assert rows(db, "SELECT site FROM crawls") == [("beta",)]
+    # An archive from before sites were named: the next run names its articles' site.
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE articles SET site = NULL")
+    result = news_archive(*args)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert rows(db, "SELECT DISTINCT site FROM articles") == [("beta",)]
+
+
+def test_a_site_delay_holds_under_autothrottle(tmp_path):
+    """AutoThrottle would shorten the delay to the server's latency (milliseconds here);
+    a site's own delay is its floor, with no random shortening."""
+    delay = 0.25
+    with FixtureSite(layout="default", articles_per_lang=12, host="127.0.0.4") as site:
+        path = sites_file(tmp_path, {"slow": (site.start_urls[:1], f"delay = {delay}")})
+        db = tmp_path / "archive.db"
+        result = news_archive(
+            "crawl",
+            "--db",
+            str(db),
+            "--sites",
+            str(path),
+            *FAST,
+            *("-s", "AUTOTHROTTLE_ENABLED=True", "-s", "AUTOTHROTTLE_START_DELAY=0"),
+        )
+        assert result.returncode == 0, result.stderr[-3000:]
+        times = site.request_times
+    # Arrival times at the server: a request held up on its way in can make one gap
+    # look short, so the whole run is checked, not each gap.
+    assert len(times) >= 5
+    assert times[-1] - times[0] >= 0.9 * delay * (len(times) - 1)
