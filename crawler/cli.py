@@ -8,7 +8,7 @@ run it from any directory.
 
 Imports click, sqlite_utils; :mod:`crawler.archive`, :mod:`crawler.archive.database`,
 :mod:`crawler.archive.filters`, :mod:`crawler.crawl_runner`,
-:mod:`crawler.fixture_site`, :mod:`crawler.health`.
+:mod:`crawler.fixture_site`, :mod:`crawler.health`, :mod:`crawler.site_profiles`.
 
 Over 400 lines: the option declarations and help texts of nine commands; the
 logic they call lives elsewhere.
@@ -19,6 +19,7 @@ from __future__ import annotations
 import errno
 import json
 import logging
+import os
 import sqlite3
 import sys
 from dataclasses import asdict
@@ -139,6 +140,31 @@ def finish(stats: dict, db_path: Path | None) -> None:
     """Log and print the summary, then exit with the run's status."""
     summarise(stats, db_path)
     sys.exit(stats.get("news/exit_code", EXIT_ABORTED))
+
+
+def sites_option(command):
+    """``--sites FILE``: the sites file whose selectors and time zones apply."""
+    return click.option(
+        "--sites",
+        "sites_file",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="The sites file (TOML) whose selectors and time zones apply "
+        "[default: $NEWS_ARCHIVE_SITES, else the bundled one].",
+    )(command)
+
+
+def use_sites_file(path: Path | None) -> None:
+    """Check the sites file (one line and exit 2 when it is wrong) and make it this
+    process's, for the commands that read pages without crawling (reparse, inspect)."""
+    from crawler.site_profiles import SitesFileError, load_sites
+
+    try:
+        load_sites(path)
+    except SitesFileError as exc:
+        raise Failed(f"invalid value for --sites: {exc}", EXIT_USAGE) from None
+    if path is not None:
+        os.environ["NEWS_ARCHIVE_SITES"] = str(path)
 
 
 class OneLineErrors(click.Command):
@@ -330,11 +356,13 @@ def demo(db_path, layout, robots):
     metavar="NAME=VALUE",
     help="Set a Scrapy setting (repeatable).",
 )
-def inspect(url, settings_pairs):
+@sites_option
+def inspect(url, settings_pairs, sites_file):
     """Fetch one page and print, as JSON, what the crawler extracts from it.
 
     Example: news-archive inspect https://assembly.kz/ru/news/
     """
+    use_sites_file(sites_file)
     try:
         result = inspect_page(url, parse_setting_overrides(settings_pairs))
     except BadSetting as exc:
@@ -664,7 +692,8 @@ def stats(db_path, as_json):
 )
 @click.option("--url-prefix", default=None, help="Only articles whose URL starts with this.")
 @click.option("--dry-run", is_flag=True, help="Write nothing; show what would change.")
-def reparse(db_path, warc_dir, since, url_prefix, dry_run):
+@sites_option
+def reparse(db_path, warc_dir, since, url_prefix, dry_run, sites_file):
     """Re-extract the archive from its raw captures with today's code, offline.
 
     Reads the newest capture of every stored article (and of every URL once recorded as
@@ -676,6 +705,7 @@ def reparse(db_path, warc_dir, since, url_prefix, dry_run):
     from crawler import crawl_lock
     from crawler import reparse as reparsing
 
+    use_sites_file(sites_file)
     path = db_path if db_path is not None else default_db_path()
     open_archive(path).close()  # an existing archive, or one line and exit 4
     try:

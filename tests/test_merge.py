@@ -21,6 +21,7 @@ TABLES = {
     "failures": "url, failed_at, kind",
     "list_walks": "start_url",
     "crawls": "started_at, pid",
+    "crawl_sites": "crawl_id, site",
 }
 
 
@@ -76,6 +77,13 @@ def test_two_nodes_make_one_archive(nodes, tmp_path):
         .fetchall()
     )
     assert second == [(2,)]
+    # each run's site verdicts follow it, and every article keeps its site
+    archive = sqlite_utils.Database(out)
+    assert archive.execute("SELECT crawl_id, site, status FROM crawl_sites").fetchall() == [
+        (1, "127.0.0.1", "ok"),
+        (2, "127.0.0.1", "ok"),
+    ]
+    assert archive.execute("SELECT DISTINCT site FROM articles").fetchall() == [("127.0.0.1",)]
     hits = news_archive("search", "медиация", "--db", str(out))
     assert hits.returncode == 0 and hits.stdout
 

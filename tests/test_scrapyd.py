@@ -132,11 +132,18 @@ def deploy(server: Scrapyd, tmp_path: Path) -> None:
     assert '"status": "ok"' in result.stdout, result.stdout + result.stderr
 
 
-def schedule(server: Scrapyd, site: FixtureSite, db: Path, *settings: str) -> str:
+def schedule(
+    server: Scrapyd, site: FixtureSite, db: Path, *settings: str, sites: Path | None = None
+) -> str:
+    """A crawl job: of ``site``'s lists, or of the site named ``fixture`` in ``sites``."""
+    if sites is None:
+        target = [("start_urls", ",".join(site.start_urls))]
+    else:
+        target = [("sites", str(sites)), ("site", "fixture")]
     data = [
         ("project", "news-archive"),
         ("spider", "news"),
-        ("start_urls", ",".join(site.start_urls)),
+        *target,
         ("db", str(db)),
         ("setting", "AUTOTHROTTLE_ENABLED=False"),
         ("setting", "LOG_LEVEL=INFO"),
@@ -151,11 +158,24 @@ def test_deploy_schedule_and_the_lock(scrapyd, tmp_path):
     deploy(scrapyd, tmp_path)
     db = tmp_path / "archive.db"
     with FixtureSite(layout="mixed", articles_per_lang=30) as site:
-        first = schedule(scrapyd, site, db, "DOWNLOAD_DELAY=0")
+        # The first job names its site in a sites file on the Scrapyd machine; the
+        # other site listed there is not crawled (nothing answers on its address).
+        sites = tmp_path / "sites.toml"
+        urls = ", ".join(f'"{u}"' for u in site.start_urls)
+        sites.write_text(
+            f'[[site]]\nname = "fixture"\nstart_urls = [{urls}]\n'
+            '[[site]]\nname = "other"\nstart_urls = ["http://127.0.0.9:9/news/"]\n'
+        )
+        first = schedule(scrapyd, site, db, "DOWNLOAD_DELAY=0", sites=sites)
         scrapyd.wait_finished(first)
         archive = sqlite_utils.Database(db)
         assert archive["articles"].count == len(site.expected_articles())
-        assert [r["status"] for r in archive.query("SELECT status FROM crawls")] == ["ok"]
+        assert [(r["status"], r["site"]) for r in archive.query("SELECT * FROM crawls")] == [
+            ("ok", "fixture")
+        ]
+        assert [r["site"] for r in archive.query("SELECT DISTINCT site FROM articles")] == [
+            "fixture"
+        ]
         assert "crawl 1 ok" in scrapyd.log(first) or "'news/status': 'ok'" in scrapyd.log(first)
 
         # A slow full crawl, and a second job on the same archive while it runs.

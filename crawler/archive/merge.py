@@ -15,6 +15,8 @@ file; :func:`merge_archives` combines them:
   ``crawl_id`` of every carried row follows it;
 - **failures**: carried once (same URL, time, kind and status is the same failure);
 - **list_walks**: the latest completion of each list;
+- **crawl_sites**: carried with their crawl (the site column of articles and crawls
+  travels with its row);
 - the full-text index is rebuilt.
 
 ``OUT`` may exist: it is merged with the inputs. The result is written to a temporary
@@ -276,6 +278,15 @@ def _merge_simple(db, crawl_ids: dict[int, int], report: MergeReport) -> None:
         "WHERE true ON CONFLICT(start_url) DO UPDATE SET completed_at = excluded.completed_at, "
         "crawl_id = excluded.crawl_id WHERE excluded.completed_at > list_walks.completed_at"
     )
+    shared = [
+        c for c in _columns(db, "src", "crawl_sites") if c in _columns(db, "main", "crawl_sites")
+    ]
+    if shared:  # an archive from before sites were named has no crawl_sites
+        select = [new_id.format("s.crawl_id") if c == "crawl_id" else f"s.{c}" for c in shared]
+        db.execute(
+            f"INSERT OR IGNORE INTO main.crawl_sites ({', '.join(shared)}) "
+            f"SELECT {', '.join(select)} FROM src.crawl_sites AS s"
+        )
 
 
 def _finish(store: ArchiveStore, report: MergeReport) -> None:

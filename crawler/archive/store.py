@@ -201,7 +201,8 @@ class ArchiveStore:
         for start in range(0, len(urls), 500):
             chunk = urls[start : start + 500]
             sql = (
-                f"SELECT url, title, body, version, first_seen, lastmod, {_LISTED} FROM articles "
+                f"SELECT url, title, body, version, first_seen, lastmod, site, {_LISTED} "
+                "FROM articles "
                 f"WHERE url IN ({','.join('?' * len(chunk))})"
             )
             for row in self.db.execute_returning_dicts(sql, chunk):
@@ -309,8 +310,7 @@ class ArchiveStore:
                 for start, end in _url_ranges(hosts):
                     # A range of the primary key: no scan of the table.
                     cursor = self.db.execute(
-                        "UPDATE articles SET site = ? WHERE url >= ? AND url < ? "
-                        "AND site IS NULL",
+                        "UPDATE articles SET site = ? WHERE url >= ? AND url < ? AND site IS NULL",
                         [site, start, end],
                     )
                     named += cursor.rowcount
@@ -401,6 +401,8 @@ def _article_row(article: Article, old: dict | None, change: str) -> dict:
     row["last_seen"] = fetched_at
     if row["lastmod"] is None and old:  # fetched from a list: keep the sitemap's date
         row["lastmod"] = old["lastmod"]
+    if row["site"] is None and old:  # re-extracted from a capture: the site stays
+        row["site"] = old["site"]
     if old:
         _keep_listed_values(row, old)
     current = (old["version"] or 1) if old else 0
