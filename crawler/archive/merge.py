@@ -15,7 +15,9 @@ file; :func:`merge_archives` combines them:
   ``crawl_id`` of every carried row follows it;
 - **failures**: carried once (same URL, time, kind and status is the same failure);
 - **list_walks**: the latest completion of each list;
-- the full-text index is rebuilt.
+- the full-text index is built once at the end (its triggers are dropped while the
+  rows are written: indexing each row as it is inserted, then rebuilding, did the work
+  twice).
 
 ``OUT`` may exist: it is merged with the inputs. The result is written to a temporary
 file beside ``OUT`` and renamed over it when complete, so a failed or interrupted merge
@@ -35,6 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from crawler.archive.database import StorageError, open_database
+from crawler.archive.search import FTS_TRIGGERS, ensure_fts
 from crawler.archive.store import ArchiveStore
 
 
@@ -79,6 +82,8 @@ def merge_archives(out: Path, inputs: list[Path]) -> MergeReport:
             _copy(base, temp)
         store = ArchiveStore(temp)  # creates or completes the schema
         try:
+            for trigger in FTS_TRIGGERS:  # the index is built once, by _finish
+                store.db.execute(f"DROP TRIGGER IF EXISTS {trigger}")
             _add_origin_column(store)
             for source in sources:
                 if base is not None and _same_file(source, base):
@@ -300,8 +305,7 @@ def _merge_simple(db, crawl_ids: dict[int, int], report: MergeReport) -> None:
 
 def _finish(store: ArchiveStore, report: MergeReport) -> None:
     db = store.db
-    with db.conn:
-        db.execute("INSERT INTO articles_fts(articles_fts) VALUES ('rebuild')")
+    ensure_fts(db)  # the index in one pass, and its triggers back
     report.articles = db["articles"].count
     report.versions = db["article_versions"].count
     report.view_counts = db["view_counts"].count
