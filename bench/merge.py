@@ -465,7 +465,7 @@ def main(argv: list[str] | None = None) -> int:
     log(f"peak RSS: {children.RSS_SOURCE}")
     if args.keep is not None:
         args.keep.mkdir(parents=True, exist_ok=True)
-        results = measure(args.keep, plan, log)
+        results = measure(args.keep.resolve(), plan, log)
     else:
         workdir = Path(tempfile.mkdtemp(prefix="bench-merge-"))
         try:
