@@ -1,5 +1,6 @@
 """Smoke test of the benchmark's machinery (``bench/``): the bare spider fetches every
-page the crawler stores, and the request clock and request kinds work."""
+page the crawler stores, the request clock and request kinds work, and ``bench.merge``
+gives consistent figures in its quick mode."""
 
 from __future__ import annotations
 
@@ -9,10 +10,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from bench import children, crawl
+from bench import merge as bench_merge
 from crawler.fixture_site import FixtureSite
-
-#: A real crawl, server or subprocess: deselect with -m "not e2e".
-pytestmark = pytest.mark.e2e
 
 
 def _path(url: str) -> str:
@@ -20,6 +19,7 @@ def _path(url: str) -> str:
     return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
+@pytest.mark.e2e
 def test_bare_spider_fetches_every_expected_article():
     with FixtureSite(layout="mixed", articles_per_lang=12) as site:
         clock = crawl.RequestClock(site)
@@ -36,6 +36,7 @@ def test_bare_spider_fetches_every_expected_article():
     assert {"robots", "list:ru", "list:kz", "list:en", "article"} <= kinds
 
 
+@pytest.mark.e2e
 @pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs /proc")
 def test_child_figures_count_every_process_of_the_tree():
     """A crawl with page-reading workers is several processes: the peak RSS and CPU of
@@ -51,3 +52,33 @@ def test_child_figures_count_every_process_of_the_tree():
     assert child.tree_peak_rss_mb >= 100  # 60 + 40 MB, plus two interpreters
     assert child.tree_peak_rss_mb > child.peak_rss_mb
     assert child.cpu_s > 0
+
+
+def test_merge_benchmark_quick_figures_add_up(tmp_path, capsys):
+    """``python -m bench.merge --quick``: two small node archives, merged twice by the
+    real CLI; the output is the union of the inputs' URLs and the second merge changes
+    nothing."""
+    articles = bench_merge.QUICK_ARTICLES
+    plan = bench_merge.Plan(articles, articles // 10)
+    lines: list[str] = []
+    results = bench_merge.measure(tmp_path, plan, log=lines.append)
+    assert results["ok"], "\n".join(lines)
+    assert all(results["checks"].values())
+    a, b = results["inputs"]["a"], results["inputs"]["b"]
+    assert a["articles"] == b["articles"] == articles
+    assert results["shared"] == plan.shared
+    union = 2 * articles - plan.shared
+    assert results["output"]["articles"] == results["expected"]["articles"] == union
+    assert results["first"]["report"]["articles"] == union
+    # both sides' histories: more versions and view counts than either side alone
+    for table in ("article_versions", "view_counts"):
+        assert max(a[table], b[table]) < results["output"][table] <= a[table] + b[table]
+    assert results["output"]["crawls"] == a["crawls"] + b["crawls"] == 6
+    assert results["first"]["report"]["updated"] > 0  # B's newer fetches of shared URLs
+    assert results["second"]["report"]["added"] == 0
+    assert results["first"]["wall_s"] > 0 and results["first"]["peak_rss_mb"] > 10
+    assert "OK: every check passed" in lines
+    # the command line reuses the archives kept in DIR and exits 0
+    assert bench_merge.main(["--quick", "--keep", str(tmp_path)]) == 0
+    printed = capsys.readouterr().out
+    assert "reusing the archives" in printed and "OK: every check passed" in printed

@@ -17,7 +17,9 @@ file; :func:`merge_archives` combines them:
 - **list_walks**: the latest completion of each list;
 - **crawl_sites**: carried with their crawl (the site column of articles and crawls
   travels with its row);
-- the full-text index is rebuilt.
+- the full-text index is built once at the end (its triggers are dropped while the
+  rows are written: indexing each row as it is inserted, then rebuilding, did the work
+  twice).
 
 ``OUT`` may exist: it is merged with the inputs. The result is written to a temporary
 file beside ``OUT`` and renamed over it when complete, so a failed or interrupted merge
@@ -37,6 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from crawler.archive.database import StorageError, open_database
+from crawler.archive.search import FTS_TRIGGERS, ensure_fts
 from crawler.archive.store import ArchiveStore
 
 
@@ -81,6 +84,8 @@ def merge_archives(out: Path, inputs: list[Path]) -> MergeReport:
             _copy(base, temp)
         store = ArchiveStore(temp)  # creates or completes the schema
         try:
+            for trigger in FTS_TRIGGERS:  # the index is built once, by _finish
+                store.db.execute(f"DROP TRIGGER IF EXISTS {trigger}")
             _add_origin_column(store)
             for source in sources:
                 if base is not None and _same_file(source, base):
@@ -205,20 +210,41 @@ def _merge_articles(db, report: MergeReport) -> None:
     )
 
 
+#: URLs whose versions are merged at a time: their texts (both sides) are held in memory.
+VERSION_CHUNK = 500
+
+
 def _merge_versions(db, crawl_ids: dict[int, int], report: MergeReport) -> None:
-    """Every text of either side once, in the order seen; versions renumbered."""
+    """Every text of either side once, in the order seen; versions renumbered. A chunk
+    of URLs at a time, so memory does not grow with the archive."""
+    urls = [
+        row[0] for row in db.execute("SELECT DISTINCT url FROM src.article_versions ORDER BY url")
+    ]
+    for start in range(0, len(urls), VERSION_CHUNK):
+        _merge_version_chunk(db, urls[start : start + VERSION_CHUNK], crawl_ids)
+
+
+def _merge_version_chunk(db, urls: list[str], crawl_ids: dict[int, int]) -> None:
+    marks = ", ".join("?" * len(urls))
     texts: dict[str, list[tuple]] = defaultdict(list)
     for side in ("main", "src"):
         sql = (
             f"SELECT url, seen_at, title, body, crawl_id, version FROM {side}.article_versions "
-            f"WHERE url IN (SELECT url FROM src.article_versions)"
+            f"WHERE url IN ({marks})"
         )
-        for url, seen_at, title, body, crawl_id, version in db.execute(sql).fetchall():
+        for url, seen_at, title, body, crawl_id, version in db.execute(sql, urls).fetchall():
             if side == "src":
                 crawl_id = crawl_ids.get(crawl_id, crawl_id)
             texts[url].append(
                 (seen_at or "", 0 if side == "main" else 1, version, title, body, crawl_id)
             )
+    current = {
+        url: (title, body)
+        for url, title, body in db.execute(
+            f"SELECT url, title, body FROM main.articles WHERE url IN ({marks})", urls
+        )
+    }
+    rows, versions = [], []
     for url, seen in texts.items():
         seen.sort()
         kept: list[tuple] = []
@@ -226,22 +252,21 @@ def _merge_versions(db, crawl_ids: dict[int, int], report: MergeReport) -> None:
             if kept and (kept[-1][1], kept[-1][2]) == (title, body):
                 continue
             kept.append((seen_at, title, body, crawl_id))
-        db.execute("DELETE FROM main.article_versions WHERE url = ?", [url])
-        db.conn.executemany(
-            "INSERT INTO main.article_versions (url, version, title, body, seen_at, crawl_id) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            [(url, n, t, b, s, c) for n, (s, t, b, c) in enumerate(kept, 1)],
-        )
-        current = db.execute(
-            "SELECT title, body FROM main.articles WHERE url = ?", [url]
-        ).fetchone()
+        rows.extend((url, n, t, b, s, c) for n, (s, t, b, c) in enumerate(kept, 1))
         version = len(kept)
-        if current is not None:
+        if url in current:
             for n in range(len(kept), 0, -1):
-                if (kept[n - 1][1], kept[n - 1][2]) == tuple(current):
+                if (kept[n - 1][1], kept[n - 1][2]) == current[url]:
                     version = n
                     break
-        db.execute("UPDATE main.articles SET version = ? WHERE url = ?", [version, url])
+        versions.append((version, url))
+    db.execute(f"DELETE FROM main.article_versions WHERE url IN ({marks})", urls)
+    db.conn.executemany(
+        "INSERT INTO main.article_versions (url, version, title, body, seen_at, crawl_id) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        rows,
+    )
+    db.conn.executemany("UPDATE main.articles SET version = ? WHERE url = ?", versions)
 
 
 def _merge_simple(db, crawl_ids: dict[int, int], report: MergeReport) -> None:
@@ -291,8 +316,7 @@ def _merge_simple(db, crawl_ids: dict[int, int], report: MergeReport) -> None:
 
 def _finish(store: ArchiveStore, report: MergeReport) -> None:
     db = store.db
-    with db.conn:
-        db.execute("INSERT INTO articles_fts(articles_fts) VALUES ('rebuild')")
+    ensure_fts(db)  # the index in one pass, and its triggers back
     report.articles = db["articles"].count
     report.versions = db["article_versions"].count
     report.view_counts = db["view_counts"].count
