@@ -106,7 +106,10 @@ def test_a_changed_file_is_read_again(tmp_path):
             '[[site]]\nname = "a"\nstart_urls = ["https://a.kz/"]\ncolour = 1\n',
             ":4: site 'a': colour",
         ),
-        ('[[site]]\nname = "a b"\nstart_urls = ["https://a.kz/"]\n', ":2: site 'a b': name: must be a word"),
+        (
+            '[[site]]\nname = "a b"\nstart_urls = ["https://a.kz/"]\n',
+            ":2: site 'a b': name: must be a word",
+        ),
         ('[[site]]\nname = "a"\n', ":1: site 'a': start_urls: must be a list"),
         ('[[site]]\nname = "a"\nstart_urls = ["ftp://a.kz/"]\n', ":3: site 'a': start_urls: not"),
         (

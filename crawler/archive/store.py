@@ -309,8 +309,7 @@ class ArchiveStore:
                 for start, end in _url_ranges(hosts):
                     # A range of the primary key: no scan of the table.
                     cursor = self.db.execute(
-                        "UPDATE articles SET site = ? WHERE url >= ? AND url < ? "
-                        "AND site IS NULL",
+                        "UPDATE articles SET site = ? WHERE url >= ? AND url < ? AND site IS NULL",
                         [site, start, end],
                     )
                     named += cursor.rowcount
