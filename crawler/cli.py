@@ -365,8 +365,20 @@ class DateBound(click.ParamType):
             self.fail(str(exc), param, ctx)
 
 
+def site_option(func):
+    """``--site NAME`` (repeatable): only the articles of these sites."""
+    return click.option(
+        "--site",
+        "sites",
+        multiple=True,
+        metavar="NAME",
+        help="Only articles of this site (its name in the sites file; repeatable).",
+    )(func)
+
+
 def filter_options(func):
-    """``--lang``, ``--since``, ``--until``: which articles a reading command takes."""
+    """``--lang``, ``--site``, ``--since``, ``--until``: which articles a reading
+    command takes."""
     func = click.option(
         "--until",
         type=DateBound(end=True),
@@ -379,16 +391,20 @@ def filter_options(func):
         default=None,
         help="Only articles published on or after this day (YYYY-MM-DD, YYYY-MM or YYYY).",
     )(func)
+    func = site_option(func)
     return click.option(
         "--lang", default=None, metavar="LANG", help="Only articles in this language: ru, kk or en."
     )(func)
 
 
-def article_filter(lang: str | None, since: date | None, until: date | None) -> ArticleFilter:
-    """The filter of ``--lang``, ``--since``, ``--until``; an empty span is bad input."""
+def article_filter(
+    lang: str | None, since: date | None, until: date | None, sites: tuple[str, ...] = ()
+) -> ArticleFilter:
+    """The filter of ``--lang``, ``--site``, ``--since``, ``--until``; an empty span is
+    bad input. The sites sorted, each once."""
     if since and until and since > until:
         raise Failed(f"--since {since} is after --until {until}: no article can match", EXIT_USAGE)
-    return ArticleFilter(lang, since, until)
+    return ArticleFilter(lang, since, until, tuple(sorted(set(sites))))
 
 
 def open_archive(db_path: Path | None) -> sqlite_utils.Database:
@@ -421,6 +437,13 @@ def build_search_index(path: Path) -> sqlite_utils.Database:
 def check_lang(db: sqlite_utils.Database, lang: str | None) -> None:
     try:
         archive_filters.check_lang(db, lang)
+    except ValueError as exc:
+        raise Failed(str(exc), EXIT_USAGE) from None
+
+
+def check_sites(db: sqlite_utils.Database, sites: tuple[str, ...]) -> None:
+    try:
+        archive_filters.check_sites(db, sites)
     except ValueError as exc:
         raise Failed(str(exc), EXIT_USAGE) from None
 
@@ -474,7 +497,7 @@ def _progress(total: int):
     help="Export article_versions (every stored title/body) or view_counts "
     "(the series of view counts) instead of the articles.",
 )
-def export(db_path, fmt, output, lang, since, until, excel, delimiter, history):
+def export(db_path, fmt, output, lang, sites, since, until, excel, delimiter, history):
     """Export the archive as CSV, JSON Lines or an Excel workbook, one row per article.
 
     Columns: url, lang, published, published_raw, title, category, views, views_raw,
@@ -482,7 +505,7 @@ def export(db_path, fmt, output, lang, since, until, excel, delimiter, history):
     views_source, category_source. The file is written
     under a temporary name and renamed when complete; its name is printed.
 
-    Example: news-archive export --format csv --excel --lang ru --since 2022
+    Example: news-archive export --format csv --excel --lang ru --site assembly.kz --since 2022
     """
     if excel and fmt != "csv":
         raise Failed("--excel applies to --format csv only", EXIT_USAGE)
@@ -494,9 +517,10 @@ def export(db_path, fmt, output, lang, since, until, excel, delimiter, history):
         raise Failed(str(exc), EXIT_USAGE) from None
     db = open_archive(db_path)
     check_lang(db, lang)
+    check_sites(db, sites)
     name = history or "articles"
     dataset = archive_export.DATASETS[name]
-    filters = article_filter(lang, since, until)
+    filters = article_filter(lang, since, until, sites)
     progress = None
     if sys.stderr.isatty():
         progress = _progress(archive_export.count_rows(db, dataset, filters))
@@ -512,7 +536,7 @@ def export(db_path, fmt, output, lang, since, until, excel, delimiter, history):
     )
     target = None
     try:
-        target = archive_export.export_target(output, name, fmt, lang)
+        target = archive_export.export_target(output, name, fmt, lang, sites=filters.sites)
         if fmt == "xlsx":
             rows = export_workbook(target, db, dataset, filters, progress)
         else:
@@ -554,7 +578,7 @@ def export_workbook(target, db, dataset, filters, progress) -> int:
     help="Show at most this many articles.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the results as a JSON list.")
-def search(text, db_path, lang, since, until, limit, as_json):
+def search(text, db_path, lang, sites, since, until, limit, as_json):
     """Full-text search over titles and bodies, best matches first.
 
     Every word must occur, in any inflected form: медиация also finds медиации and
@@ -566,10 +590,11 @@ def search(text, db_path, lang, since, until, limit, as_json):
     """
     db = open_archive(db_path)
     check_lang(db, lang)
+    check_sites(db, sites)
     try:
         if not archive_search.has_fts(db):
             db = build_search_index(db_path or default_db_path())
-        filters = article_filter(lang, since, until)
+        filters = article_filter(lang, since, until, sites)
         limit = min(limit, archive_search.MAX_LIMIT)  # more would overflow SQLite's integers
         hits = archive_search.search(db, " ".join(text), filters, limit)
     except archive_search.SearchError as exc:
