@@ -655,16 +655,20 @@ def query(sql, db_path, as_csv, as_json, timeout):
 
 @main.command(cls=OneLineErrors)
 @db_option
+@site_option
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
-def stats(db_path, as_json):
+def stats(db_path, sites, as_json):
     """Figures about the archive: articles per language, year and month, date range,
     views, the share of articles with a date, views and body, and the last crawl.
+    With several sites, the same per site, with each site's last crawl and verdict;
+    --site limits every figure to that site.
 
-    Example: news-archive stats --db archive.db
+    Example: news-archive stats --db archive.db --site assembly.kz
     """
     db = open_archive(db_path)
+    check_sites(db, sites)
     try:
-        figures = archive_stats.archive_stats(db)
+        figures = archive_stats.archive_stats(db, article_filter(None, None, None, sites))
     except sqlite3.Error as exc:
         raise Failed(f"cannot read {db_path or default_db_path()}: {exc}", EXIT_DATABASE) from None
     if as_json:

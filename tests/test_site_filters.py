@@ -1,5 +1,5 @@
-"""``--site`` on the reading commands (export, search): archives of two sites built
-with the store, no crawl."""
+"""``--site`` on the reading commands (export, search, stats) and per-site figures in
+``stats``: archives of two sites built with the store, no crawl."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ import sqlite_utils
 from click.testing import CliRunner
 
 from crawler.archive import export as archive_export
+from crawler.archive import stats as archive_stats
 from crawler.archive.filters import ArticleFilter, check_sites, known_sites
 from crawler.archive.search import search
 from crawler.archive.store import ArchiveStore
@@ -199,5 +200,111 @@ def test_search_an_archive_without_the_site_column(archive_path):
     result = run("search", "--db", archive_path, "--json", "халық")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)[0]["site"] is None
-    result = run("search", "--db", archive_path, "халық", "--site", "assembly.kz")
+    result = run("stats", "--db", archive_path, "--json")
+    assert result.exit_code == 0, result.output
+    assert [s["site"] for s in json.loads(result.stdout)["sites"]] == [None]
+    result = run("stats", "--db", archive_path, "--site", "assembly.kz")
     assert result.exit_code == 2
+
+
+# -- stats -------------------------------------------------------------------------
+
+
+def test_stats_per_site_figures(two_sites):
+    figures = archive_stats.archive_stats(sqlite_utils.Database(two_sites))
+    assert figures["articles"] == 5 and figures["site_filter"] is None
+    by_site = {s["site"]: s for s in figures["sites"]}
+    assert list(by_site) == ["a.kz", "b.kz", "c.kz", None]
+    a = by_site["a.kz"]
+    assert a["articles"] == 3
+    assert a["published"] == {"first": "2022-05-01", "last": "2023-01-01"}
+    assert a["coverage"]["published"] == {"articles": 2, "share": 0.6667}
+    assert a["coverage"]["views"] == {"articles": 2, "share": 0.6667}
+    assert (a["last_crawl"]["id"], a["last_crawl"]["status"]) == (1, "ok")
+    assert a["last_crawl"]["list_pages"] == 2 and a["last_crawl"]["finished_at"]
+    b = by_site["b.kz"]["last_crawl"]
+    assert (b["status"], b["summary"], b["run_status"]) == ("unhealthy", B_REASON, "unhealthy")
+    assert by_site["c.kz"]["articles"] == 0
+    assert by_site["c.kz"]["coverage"]["body"] == {"articles": 0, "share": None}
+    assert by_site[None]["last_crawl"] is None
+
+
+def test_stats_text_has_a_per_site_table(two_sites):
+    result = run("stats", "--db", two_sites)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == "Articles: 5 (kk 1, ru 4)"
+    table = lines[lines.index("Per site:") + 1 :]
+    assert table[0].split() == [
+        "site",
+        "articles",
+        "date",
+        "views",
+        "title",
+        "body",
+        "first",
+        "last",
+        "last",
+        "crawl",
+    ]
+    assert re.fullmatch(
+        r"a\.kz +3 +66\.7% +66\.7% +100\.0% +100\.0% +2022-05-01 +2023-01-01 +#1 \S+Z ok",
+        table[2],
+    )
+    assert re.fullmatch(r"b\.kz +1 +100\.0% .* #1 \S+Z unhealthy", table[3])
+    assert re.fullmatch(r"c\.kz +0 +n/a +n/a +n/a +n/a +\? +\? +#1 \S+Z ok", table[4])
+    assert re.fullmatch(r"\? +1 +.* none recorded", table[5])
+    assert table[6].startswith("?: articles stored before sites were named")
+    assert table[7:9] == ["Unhealthy at their last crawl:", f"  b.kz: {B_REASON}"]
+    assert table[9] == ""
+
+
+def test_stats_one_site(two_sites):
+    result = run("stats", "--db", two_sites, "--site", "b.kz")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[:3] == [
+        "Site: b.kz",
+        "Articles: 1 (ru 1)",
+        "Published: 2024-03-02 to 2024-03-02",
+    ]
+    assert re.fullmatch(
+        rf"Last crawl: #1 unhealthy, \S+ to \S+: 1 new, 0 changed, 0 unchanged, 0 failed"
+        rf" — {B_REASON}",
+        lines[5],
+    )
+    assert "Per site:" not in lines
+    figures = json.loads(run("stats", "--db", two_sites, "--site", "b.kz", "--json").stdout)
+    assert figures["site_filter"] == ["b.kz"]
+    assert [s["site"] for s in figures["sites"]] == ["b.kz"]
+    assert figures["years"] == {"2024": 1}
+
+
+def test_stats_sites_without_articles_and_several(two_sites):
+    figures = json.loads(run("stats", "--db", two_sites, "--site", "c.kz", "--json").stdout)
+    assert figures["articles"] == 0
+    assert figures["last_crawl"]["status"] == "ok"
+    assert [s["site"] for s in figures["sites"]] == ["c.kz"]
+    result = run("stats", "--db", two_sites, "--site", "a.kz", "--site", "b.kz")
+    lines = result.stdout.splitlines()
+    assert lines[:2] == ["Site: a.kz, b.kz", "Articles: 4 (kk 1, ru 3)"]
+    assert "Per site:" in lines
+    assert lines[5].startswith("Last crawl: #1 unhealthy, ")  # the run's own row
+
+
+def test_stats_unknown_site(two_sites):
+    result = run("stats", "--db", two_sites, "--site", "x.kz")
+    assert (result.exit_code, result.output) == (
+        2,
+        "Error: no site 'x.kz' in the archive (the archive has a.kz, b.kz, c.kz)\n",
+    )
+
+
+def test_stats_of_one_named_site_has_no_table(tmp_path):
+    path = tmp_path / "one.db"
+    store = ArchiveStore(path)
+    store.save_articles([article("https://a.kz/ru/news/1/", "a.kz")])
+    store.close()
+    lines = run("stats", "--db", path).stdout.splitlines()
+    assert "Per site:" not in lines
+    assert lines[5:7] == ["", "Per year and language:"]
