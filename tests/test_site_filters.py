@@ -1,8 +1,10 @@
-"""``--site`` on the reading commands (export, search, stats) and per-site figures in
-``stats``: archives of two sites built with the store, no crawl."""
+"""``--site`` on the reading commands (export, search, stats), per-site figures in
+``stats``, and the site facet of ``serve``: archives of two sites built with the store,
+no crawl."""
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import json
@@ -308,3 +310,33 @@ def test_stats_of_one_named_site_has_no_table(tmp_path):
     lines = run("stats", "--db", path).stdout.splitlines()
     assert "Per site:" not in lines
     assert lines[5:7] == ["", "Per year and language:"]
+
+
+# -- serve -------------------------------------------------------------------------
+
+
+def facets(path: Path) -> dict:
+    async def fetch():
+        from datasette.app import Datasette
+
+        ds = Datasette([str(path)])
+        await ds.invoke_startup()
+        return await ds.client.get(f"/{path.stem}/articles.json?_shape=objects")
+
+    response = asyncio.run(fetch())
+    assert response.status_code == 200
+    found = response.json()["facet_results"]
+    found = found.get("results", found)
+    return {name: {r["value"]: r["count"] for r in f["results"]} for name, f in found.items()}
+
+
+def test_serve_facets_articles_by_site(two_sites, tmp_path):
+    assert facets(two_sites)["site"] == {"a.kz": 3, "b.kz": 1}
+    old = tmp_path / "old.db"
+    old.write_bytes(two_sites.read_bytes())
+    conn = sqlite3.connect(old)
+    conn.execute("DROP INDEX IF EXISTS idx_articles_site_published")
+    conn.execute("ALTER TABLE articles DROP COLUMN site")
+    conn.commit()
+    conn.close()
+    assert "site" not in facets(old)  # no such column: no facet, and no error
