@@ -393,8 +393,20 @@ class DateBound(click.ParamType):
             self.fail(str(exc), param, ctx)
 
 
+def site_option(func):
+    """``--site NAME`` (repeatable): only the articles of these sites."""
+    return click.option(
+        "--site",
+        "sites",
+        multiple=True,
+        metavar="NAME",
+        help="Only articles of this site (its name in the sites file; repeatable).",
+    )(func)
+
+
 def filter_options(func):
-    """``--lang``, ``--since``, ``--until``: which articles a reading command takes."""
+    """``--lang``, ``--site``, ``--since``, ``--until``: which articles a reading
+    command takes."""
     func = click.option(
         "--until",
         type=DateBound(end=True),
@@ -407,16 +419,20 @@ def filter_options(func):
         default=None,
         help="Only articles published on or after this day (YYYY-MM-DD, YYYY-MM or YYYY).",
     )(func)
+    func = site_option(func)
     return click.option(
         "--lang", default=None, metavar="LANG", help="Only articles in this language: ru, kk or en."
     )(func)
 
 
-def article_filter(lang: str | None, since: date | None, until: date | None) -> ArticleFilter:
-    """The filter of ``--lang``, ``--since``, ``--until``; an empty span is bad input."""
+def article_filter(
+    lang: str | None, since: date | None, until: date | None, sites: tuple[str, ...] = ()
+) -> ArticleFilter:
+    """The filter of ``--lang``, ``--site``, ``--since``, ``--until``; an empty span is
+    bad input. The sites sorted, each once."""
     if since and until and since > until:
         raise Failed(f"--since {since} is after --until {until}: no article can match", EXIT_USAGE)
-    return ArticleFilter(lang, since, until)
+    return ArticleFilter(lang, since, until, tuple(sorted(set(sites))))
 
 
 def open_archive(db_path: Path | None) -> sqlite_utils.Database:
@@ -449,6 +465,13 @@ def build_search_index(path: Path) -> sqlite_utils.Database:
 def check_lang(db: sqlite_utils.Database, lang: str | None) -> None:
     try:
         archive_filters.check_lang(db, lang)
+    except ValueError as exc:
+        raise Failed(str(exc), EXIT_USAGE) from None
+
+
+def check_sites(db: sqlite_utils.Database, sites: tuple[str, ...]) -> None:
+    try:
+        archive_filters.check_sites(db, sites)
     except ValueError as exc:
         raise Failed(str(exc), EXIT_USAGE) from None
 
@@ -502,7 +525,7 @@ def _progress(total: int):
     help="Export article_versions (every stored title/body) or view_counts "
     "(the series of view counts) instead of the articles.",
 )
-def export(db_path, fmt, output, lang, since, until, excel, delimiter, history):
+def export(db_path, fmt, output, lang, sites, since, until, excel, delimiter, history):
     """Export the archive as CSV, JSON Lines or an Excel workbook, one row per article.
 
     Columns: url, lang, published, published_raw, title, category, views, views_raw,
@@ -510,7 +533,7 @@ def export(db_path, fmt, output, lang, since, until, excel, delimiter, history):
     views_source, category_source. The file is written
     under a temporary name and renamed when complete; its name is printed.
 
-    Example: news-archive export --format csv --excel --lang ru --since 2022
+    Example: news-archive export --format csv --excel --lang ru --site assembly.kz --since 2022
     """
     if excel and fmt != "csv":
         raise Failed("--excel applies to --format csv only", EXIT_USAGE)
@@ -522,9 +545,10 @@ def export(db_path, fmt, output, lang, since, until, excel, delimiter, history):
         raise Failed(str(exc), EXIT_USAGE) from None
     db = open_archive(db_path)
     check_lang(db, lang)
+    check_sites(db, sites)
     name = history or "articles"
     dataset = archive_export.DATASETS[name]
-    filters = article_filter(lang, since, until)
+    filters = article_filter(lang, since, until, sites)
     progress = None
     if sys.stderr.isatty():
         progress = _progress(archive_export.count_rows(db, dataset, filters))
@@ -540,7 +564,7 @@ def export(db_path, fmt, output, lang, since, until, excel, delimiter, history):
     )
     target = None
     try:
-        target = archive_export.export_target(output, name, fmt, lang)
+        target = archive_export.export_target(output, name, fmt, lang, sites=filters.sites)
         if fmt == "xlsx":
             rows = export_workbook(target, db, dataset, filters, progress)
         else:
@@ -582,7 +606,7 @@ def export_workbook(target, db, dataset, filters, progress) -> int:
     help="Show at most this many articles.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the results as a JSON list.")
-def search(text, db_path, lang, since, until, limit, as_json):
+def search(text, db_path, lang, sites, since, until, limit, as_json):
     """Full-text search over titles and bodies, best matches first.
 
     Every word must occur, in any inflected form: медиация also finds медиации and
@@ -594,10 +618,11 @@ def search(text, db_path, lang, since, until, limit, as_json):
     """
     db = open_archive(db_path)
     check_lang(db, lang)
+    check_sites(db, sites)
     try:
         if not archive_search.has_fts(db):
             db = build_search_index(db_path or default_db_path())
-        filters = article_filter(lang, since, until)
+        filters = article_filter(lang, since, until, sites)
         limit = min(limit, archive_search.MAX_LIMIT)  # more would overflow SQLite's integers
         hits = archive_search.search(db, " ".join(text), filters, limit)
     except archive_search.SearchError as exc:
@@ -658,16 +683,20 @@ def query(sql, db_path, as_csv, as_json, timeout):
 
 @main.command(cls=OneLineErrors)
 @db_option
+@site_option
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
-def stats(db_path, as_json):
+def stats(db_path, sites, as_json):
     """Figures about the archive: articles per language, year and month, date range,
     views, the share of articles with a date, views and body, and the last crawl.
+    With several sites, the same per site, with each site's last crawl and verdict;
+    --site limits every figure to that site.
 
-    Example: news-archive stats --db archive.db
+    Example: news-archive stats --db archive.db --site assembly.kz
     """
     db = open_archive(db_path)
+    check_sites(db, sites)
     try:
-        figures = archive_stats.archive_stats(db)
+        figures = archive_stats.archive_stats(db, article_filter(None, None, None, sites))
     except sqlite3.Error as exc:
         raise Failed(f"cannot read {db_path or default_db_path()}: {exc}", EXIT_DATABASE) from None
     if as_json:

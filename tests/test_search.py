@@ -122,7 +122,7 @@ def test_text_output(archive_path):
 def test_json_output_fields(archive_path):
     result = CliRunner().invoke(main, ["search", "--db", str(archive_path), "--json", "халық"])
     [hit] = json.loads(result.stdout)
-    assert set(hit) == {"url", "lang", "published", "title", "snippet", "score"}
+    assert set(hit) == {"url", "lang", "published", "title", "snippet", "score", "site"}
     assert (hit["lang"], hit["published"], hit["title"]) == (
         "kk",
         "2023-02-01",

@@ -243,12 +243,18 @@ def write_jsonl(out: IO[str], rows: Iterable[tuple[str]]) -> int:
 
 
 def default_output(
-    directory: Path, name: str, fmt: str, lang: str | None, now: datetime | None = None
+    directory: Path,
+    name: str,
+    fmt: str,
+    lang: str | None,
+    now: datetime | None = None,
+    sites: Sequence[str] = (),
 ) -> Path:
-    """``exports/articles-ru-2026-11-25-223000.csv``: dated, so exports never collide."""
+    """``exports/articles-ru-2026-11-25-223000.csv``: dated, so exports never collide;
+    the sites come before the language (``articles-a.kz+b.kz-ru-...``)."""
     stamp = (now or datetime.now()).strftime("%Y-%m-%d-%H%M%S")
-    parts = [name, lang, stamp] if lang else [name, stamp]
-    return directory / f"{'-'.join(parts)}.{fmt}"
+    parts = [name, "+".join(sites), lang or "", stamp]
+    return directory / f"{'-'.join(p for p in parts if p)}.{fmt}"
 
 
 @contextmanager
@@ -341,6 +347,7 @@ def export_target(
     fmt: str,
     lang: str | None,
     directory: Path = EXPORT_DIRECTORY,
+    sites: Sequence[str] = (),
 ) -> Path | None:
     """The file an export writes: ``output`` as given (a symbolic link followed to
     its target), ``None`` for standard output (``-``), else a dated file under
@@ -356,7 +363,7 @@ def export_target(
             raise ExportError(f"{output} is a directory (give a file name)")
         return path
     directory.mkdir(exist_ok=True)
-    return default_output(directory, dataset, fmt, lang)
+    return default_output(directory, dataset, fmt, lang, sites=sites)
 
 
 def describe_target(

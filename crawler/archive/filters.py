@@ -1,6 +1,7 @@
-"""Which articles a reading command takes: :class:`ArticleFilter` (language, span of
-publication days), :func:`parse_date_bound` (``--since`` / ``--until``) and
-:func:`check_lang` (a language the archive has).
+"""Which articles a reading command takes: :class:`ArticleFilter` (language, sites, span
+of publication days), :func:`parse_date_bound` (``--since`` / ``--until``),
+:func:`check_lang` (a language the archive has) and :func:`check_sites` (sites it
+holds).
 
 Shared by search, export and the command line. Imports: the standard library and
 sqlite-utils only — nothing from ``crawler``, so any module may import it without a
@@ -42,15 +43,17 @@ def parse_date_bound(text: str, *, end: bool = False) -> date:
 
 @dataclass(frozen=True)
 class ArticleFilter:
-    """Which articles a command works on: one language, a span of publication days.
+    """Which articles a command works on: one language, a span of publication days,
+    one or more sites (``articles.site``; ``()``: every site).
 
     ``since`` and ``until`` are inclusive; an article without a date is left out as
-    soon as either is given.
+    soon as either is given, one without a site as soon as ``sites`` is.
     """
 
     lang: str | None = None
     since: date | None = None
     until: date | None = None
+    sites: tuple[str, ...] = ()
 
     def where(self, alias: str = "") -> tuple[str, list]:
         """An SQL condition over ``articles`` (``""`` when nothing is filtered)."""
@@ -59,6 +62,9 @@ class ArticleFilter:
         if self.lang:
             clauses.append(f"{prefix}lang = ?")
             params.append(self.lang)
+        if self.sites:
+            clauses.append(f"{prefix}site IN ({', '.join('?' * len(self.sites))})")
+            params.extend(self.sites)
         if self.since:
             clauses.append(f"{prefix}published >= ?")
             params.append(self.since.isoformat())
@@ -77,3 +83,33 @@ def check_lang(db: sqlite_utils.Database, lang: str | None) -> None:
     known = [row[0] for row in db.execute(sql)]
     if known and lang not in known:
         raise ValueError(f"no article in language {lang!r} (the archive has {', '.join(known)})")
+
+
+def known_sites(db: sqlite_utils.Database) -> list[str]:
+    """The sites the archive holds, sorted: those of its articles and those its crawls
+    recorded (a site whose crawls stored nothing yet is still known). Empty for an
+    archive made before sites were named."""
+    found: set[str] = set()
+    if "site" in db["articles"].columns_dict:
+        sql = "SELECT DISTINCT site FROM articles WHERE site IS NOT NULL"
+        found.update(row[0] for row in db.execute(sql))
+    if db["crawl_sites"].exists():
+        found.update(row[0] for row in db.execute("SELECT DISTINCT site FROM crawl_sites"))
+    return sorted(found)
+
+
+def check_sites(db: sqlite_utils.Database, sites: tuple[str, ...] | list[str]) -> None:
+    """Raise ValueError naming a site the archive does not hold (``--site`` with a
+    typo), with the sites it has."""
+    if not sites:
+        return
+    known = known_sites(db)
+    unknown = [site for site in sites if site not in known]
+    if not unknown:
+        return
+    shown = ", ".join(repr(site) for site in unknown)
+    if known:
+        has = f"the archive has {', '.join(known)}"
+    else:
+        has = "the archive names no site yet: its next crawl names them"
+    raise ValueError(f"no site {shown} in the archive ({has})")

@@ -99,6 +99,8 @@ class SearchHit:
     title: str | None
     snippet: str
     score: float
+    #: ``articles.site`` (None for an article stored before sites were named).
+    site: str | None = None
 
 
 class SearchError(Exception):
@@ -474,8 +476,10 @@ def _search_tier(
     if operator:
         clauses.append(f"a.lang {operator} ?")
         params = [*params, lang]
+    # An archive made before sites were named has no such column (read-only: not added).
+    site = "a.site" if "site" in db["articles"].columns_dict else "NULL"
     sql = f"""
-        SELECT a.url, a.lang, a.published, a.title,
+        SELECT a.url, a.lang, a.published, a.title, {site},
                snippet({FTS_TABLE}, 1, ?, ?, '…', {SNIPPET_WORDS}),
                snippet({FTS_TABLE}, 0, ?, ?, '…', {SNIPPET_WORDS}),
                {FTS_TABLE}.rank, a.body
@@ -487,25 +491,29 @@ def _search_tier(
     ranking = f"bm25({TITLE_WEIGHT}, {BODY_WEIGHT})"
     args = [*HIGHLIGHT, *HIGHLIGHT, plan.expression, ranking, *params]
     hits = []
-    for url, lang_, published, title, in_body, in_title, score, body in db.execute(sql, args):
+    rows = db.execute(sql, args)
+    for url, lang_, published, title, site_, in_body, in_title, score, body in rows:
         snippet = in_body if HIGHLIGHT[0] in in_body else in_title  # a matched word shows
         if plan.stems:  # keep forms of the words only, and show those
             snippet = _check_forms(plan, title, body)
             if snippet is None:
                 continue
-        hits.append(SearchHit(url, lang_, published, title, snippet, score))
+        hits.append(SearchHit(url, lang_, published, title, snippet, score, site_))
         if len(hits) >= limit:
             break
     return hits
 
 
 def format_hits(hits: list[SearchHit]) -> str:
-    """Results for a terminal: date, language and title, the URL, the snippet."""
+    """Results for a terminal: date, language, site (when named) and title, the URL,
+    the snippet."""
     blocks = []
     for number, hit in enumerate(hits, 1):
         snippet = " ".join(hit.snippet.split())
+        site = f"{hit.site}  " if hit.site else ""
         blocks.append(
-            f"{number}. {hit.published or '????-??-??'}  {hit.lang or '?'}  {hit.title or ''}\n"
+            f"{number}. {hit.published or '????-??-??'}  {hit.lang or '?'}  {site}"
+            f"{hit.title or ''}\n"
             f"   {hit.url}\n"
             f"   {snippet}"
         )

@@ -2,7 +2,9 @@
 
 Every table and column is described from :mod:`crawler.archive.descriptions` (the same
 text README's "Schema" section is generated from); ``articles`` is sorted newest first,
-labelled by its title, and faceted by language, category and year.
+labelled by its title, and faceted by site, language, category and year (site only
+where the archive has the column: one made before sites were named, served read-only,
+lacks it until its next crawl).
 
 Imports: the standard library and :mod:`crawler.archive.descriptions`.
 """
@@ -30,12 +32,13 @@ DESCRIPTION = (
 ARTICLES_OPTIONS = {
     "sort_desc": "published",
     "label_column": "title",
-    "facets": ["lang", "category", {"year": "published"}],
+    "facets": ["site", "lang", "category", {"year": "published"}],
 }
 
 
-def table_metadata() -> dict:
-    """``tables`` of a database's metadata: descriptions, and the articles' options."""
+def table_metadata(site_column: bool = True) -> dict:
+    """``tables`` of a database's metadata: descriptions, and the articles' options
+    (``site_column`` False: no site facet, the archive has no such column)."""
     tables = {}
     for name, table in TABLES.items():
         tables[name] = {
@@ -45,7 +48,23 @@ def table_metadata() -> dict:
     for name, description in OTHER_TABLES.items():
         tables[name] = {"description": plain(description)}
     tables["articles"].update(ARTICLES_OPTIONS)
+    if not site_column:
+        tables["articles"]["facets"] = [f for f in ARTICLES_OPTIONS["facets"] if f != "site"]
     return tables
+
+
+def has_site_column(path: str) -> bool:
+    """Whether the archive's ``articles`` has the ``site`` column (read-only); True
+    when it cannot be read (the facet is then Datasette's to report)."""
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            columns = {row[1] for row in conn.execute("PRAGMA table_info(articles)")}
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return True
+    return "site" in columns
 
 
 def crawled_sites(path: str) -> list[str]:
@@ -73,6 +92,7 @@ def archive_metadata(databases: dict[str, str]) -> dict:
         metadata["source"] = "news lists of " + ", ".join(hosts)
         metadata["source_url"] = sites[0]
     metadata["databases"] = {
-        name: {"description": DESCRIPTION, "tables": table_metadata()} for name in databases
+        name: {"description": DESCRIPTION, "tables": table_metadata(has_site_column(path))}
+        for name, path in databases.items()
     }
     return metadata
