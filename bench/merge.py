@@ -203,7 +203,8 @@ def generate(path: Path, node: str, plan: Plan, words: dict) -> dict:
         list_url = plan.url(node, plan.shared, "ru").rsplit("/", 2)[0] + "/"
         store.record_failures([_failure(list_url, node, run, "http", 503, "list")], crawl_id)
         store.record_completed_walks([list_url], crawl_id)
-        figures = dataclasses.asdict(counts[run])
+        done = counts[run]
+        figures = {"new": done.new, "changed": done.changed, "unchanged": done.unchanged}
         store.finish_crawl(
             crawl_id, "finished", 0, {f"articles_{k}": v for k, v in figures.items()}
         )
