@@ -30,7 +30,7 @@ from crawler.extract.urls import canonical_url
 from crawler.fetch_failures import classify
 from crawler.items import ListedFields
 from crawler.page_workers import declared_charset
-from crawler.site_profiles import selectors_for_url, time_zone_for_url
+from crawler.site_profiles import load_sites, selectors_for_url, time_zone_for_url
 
 
 def _shown(fields: ListedFields) -> dict:
@@ -49,6 +49,7 @@ def inspect_page_result(response: TextResponse, time_zone: str | None = None) ->
     )
     result: dict = {"url": response.url, "status": response.status, "page_type": kind}
     if article is not None:
+        article.site = load_sites().name_for_url(url)
         result["article"] = asdict(article)
         return result
     page = extract_list(body, encoding, url, selectors)

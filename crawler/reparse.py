@@ -190,7 +190,7 @@ def reparse(
 ) -> ReparseReport:
     """Re-extract the archive at ``db_path`` from its captures (see the module docstring).
 
-    ``selectors``: one override for every page (default: the site profiles'). Raises
+    ``selectors``: one override for every page (default: the sites file's). Raises
     :class:`crawl_lock.CrawlLocked` when a crawl runs, :class:`StorageError` when the
     archive cannot be read or written.
     """

@@ -121,3 +121,40 @@ def test_a_site_delay_holds_under_autothrottle(tmp_path):
     # look short, so the whole run is checked, not each gap.
     assert len(times) >= 5
     assert times[-1] - times[0] >= 0.9 * delay * (len(times) - 1)
+
+
+def test_a_refusing_site_is_given_up_while_the_others_go_on(tmp_path):
+    with (
+        FixtureSite(layout="default", articles_per_lang=12, host="127.0.0.5") as refusing,
+        FixtureSite(layout="custom", articles_per_lang=12, host="127.0.0.6") as good,
+    ):
+        path = sites_file(
+            tmp_path,
+            {
+                "refusing": ([refusing.hostile_url("refusing")], ""),
+                "good": (good.start_urls, ""),
+            },
+        )
+        db = tmp_path / "archive.db"
+        result = news_archive(
+            "crawl",
+            "--db",
+            str(db),
+            "--sites",
+            str(path),
+            *FAST,
+            *("-s", "NEWS_ARCHIVE_MAX_REFUSALS=4", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1"),
+        )
+        expected = len(good.expected_articles())
+    assert result.returncode == 5, result.stderr[-3000:]
+    summary = result.stdout.strip().splitlines()[-1]
+    assert "site refusing: given up: 127.0.0.5 refused 4 requests in a row" in summary
+    assert "site good" not in summary
+    assert rows(db, "SELECT site, count(*) FROM articles GROUP BY site") == [("good", expected)]
+    assert rows(db, "SELECT site, status FROM crawl_sites ORDER BY site") == [
+        ("good", "ok"),
+        ("refusing", "unhealthy"),
+    ]
+    # What the refusing site did not answer is retried by the next run.
+    retried = rows(db, "SELECT count(*) FROM failures WHERE url LIKE '%127.0.0.5%' AND retry = 1")
+    assert retried[0][0] >= 1

@@ -1,7 +1,7 @@
-"""Site-specific selectors: the override a site profile may set for any field.
+"""Site-specific selectors: the override a site may set for any field.
 
-Extraction is generic; when it gets a site wrong, a profile
-(:mod:`crawler.site_profiles`, the one place where sites are described) overrides
+Extraction is generic; when it gets a site wrong, its ``[site.selectors]`` in the sites
+file (read by :mod:`crawler.site_profiles`, the one place where sites are described) overrides
 single fields with a CSS or XPath selector. An override is used when it is set *and*
 matches something non-empty on the page; otherwise the generic rule runs, so a stale
 selector degrades to the default behaviour instead of to empty records. Overrides count
