@@ -143,14 +143,14 @@ def finish(stats: dict, db_path: Path | None) -> None:
 
 
 def sites_option(command):
-    """``--sites FILE``: the sites file whose selectors and time zones apply."""
+    """``--sites FILE``: the sites file (start URLs, selectors, time zones, pace)."""
     return click.option(
         "--sites",
         "sites_file",
         type=click.Path(dir_okay=False, path_type=Path),
         default=None,
-        help="The sites file (TOML) whose selectors and time zones apply "
-        "[default: $NEWS_ARCHIVE_SITES, else the bundled one].",
+        help="The sites file (TOML) [default: $NEWS_ARCHIVE_SITES, else the bundled one: "
+        "assembly.kz].",
     )(command)
 
 
@@ -187,13 +187,7 @@ class OneLineErrors(click.Command):
     callback=lambda c, p, v: [check_start_url(u) for u in v],
     help="A news list to walk (repeatable) [default: the lists of every site in the sites file].",
 )
-@click.option(
-    "--sites",
-    "sites_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="The sites file (TOML) [default: $NEWS_ARCHIVE_SITES, else the bundled one: assembly.kz].",
-)
+@sites_option
 @click.option(
     "--site",
     "site_names",

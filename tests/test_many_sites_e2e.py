@@ -25,6 +25,11 @@ def sites_file(tmp_path: Path, sites: dict[str, tuple[list[str], str]]) -> Path:
     return path
 
 
+def crawl_sites(db: Path, path: Path, *extra: str):
+    """``news-archive crawl --db DB --sites PATH`` with the fast settings and ``extra``."""
+    return news_archive("crawl", "--db", str(db), "--sites", str(path), *FAST, *extra)
+
+
 def rows(db: Path, sql: str) -> list[tuple]:
     with sqlite3.connect(db) as conn:
         return conn.execute(sql).fetchall()
@@ -52,7 +57,7 @@ def test_one_crawl_of_many_sites_judges_each_site(three_sites, tmp_path):
         },
     )
     db = tmp_path / "archive.db"
-    result = news_archive("crawl", "--db", str(db), "--sites", str(path), *FAST)
+    result = crawl_sites(db, path)
     # One broken site makes the run unhealthy, and the summary names it alone.
     assert result.returncode == 5, result.stderr[-3000:]
     summary = result.stdout.strip().splitlines()[-1]
@@ -85,8 +90,7 @@ def test_site_limits_a_run_and_names_older_articles(three_sites, tmp_path):
     path = sites_file(tmp_path, {"alpha": (alpha.start_urls, ""), "beta": (beta.start_urls, "")})
     db = tmp_path / "archive.db"
     before = len(alpha.request_log)
-    args = ["crawl", "--db", str(db), "--sites", str(path), "--site", "beta", *FAST]
-    result = news_archive(*args)
+    result = crawl_sites(db, path, "--site", "beta")
     assert result.returncode == 0, result.stderr[-3000:]
     assert len(alpha.request_log) == before  # not a single request to the other site
     assert rows(db, "SELECT DISTINCT site FROM articles") == [("beta",)]
@@ -94,7 +98,7 @@ def test_site_limits_a_run_and_names_older_articles(three_sites, tmp_path):
     # An archive from before sites were named: the next run names its articles' site.
     with sqlite3.connect(db) as conn:
         conn.execute("UPDATE articles SET site = NULL")
-    result = news_archive(*args)
+    result = crawl_sites(db, path, "--site", "beta")
     assert result.returncode == 0, result.stderr[-3000:]
     assert rows(db, "SELECT DISTINCT site FROM articles") == [("beta",)]
 
@@ -106,14 +110,8 @@ def test_a_site_delay_holds_under_autothrottle(tmp_path):
     with FixtureSite(layout="default", articles_per_lang=12, host="127.0.0.4") as site:
         path = sites_file(tmp_path, {"slow": (site.start_urls[:1], f"delay = {delay}")})
         db = tmp_path / "archive.db"
-        result = news_archive(
-            "crawl",
-            "--db",
-            str(db),
-            "--sites",
-            str(path),
-            *FAST,
-            *("-s", "AUTOTHROTTLE_ENABLED=True", "-s", "AUTOTHROTTLE_START_DELAY=0"),
+        result = crawl_sites(
+            db, path, "-s", "AUTOTHROTTLE_ENABLED=True", "-s", "AUTOTHROTTLE_START_DELAY=0"
         )
         assert result.returncode == 0, result.stderr[-3000:]
         times = site.request_times
@@ -136,14 +134,8 @@ def test_a_refusing_site_is_given_up_while_the_others_go_on(tmp_path):
             },
         )
         db = tmp_path / "archive.db"
-        result = news_archive(
-            "crawl",
-            "--db",
-            str(db),
-            "--sites",
-            str(path),
-            *FAST,
-            *("-s", "NEWS_ARCHIVE_MAX_REFUSALS=4", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1"),
+        result = crawl_sites(
+            db, path, "-s", "NEWS_ARCHIVE_MAX_REFUSALS=4", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1"
         )
         expected = len(good.expected_articles())
     assert result.returncode == 5, result.stderr[-3000:]
