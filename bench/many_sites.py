@@ -27,12 +27,14 @@ every site's verdict (``crawl_sites``); exit status. Exit status 1 when a check 
     .venv/bin/python -m bench.many_sites                 # 50 sites × 102 articles, ~2-3 min
     .venv/bin/python -m bench.many_sites --quick         # 4 sites × 36 articles, ~20 s
     .venv/bin/python -m bench.many_sites -s NAME=VALUE   # a Scrapy setting for every crawl
+    .venv/bin/python -m bench.many_sites --profile RAW   # its CPU by stage (pip install py-spy)
 
 Over 400 lines: the server process, the crawls with their per-site pace figures and
 checks, and the report are one measurement, read top to bottom.
 
 Imports: the standard library, :mod:`bench.children`, :mod:`bench.crawl` (``setting_args``)
-and :mod:`bench.merge` (``cli``); in the server process :mod:`crawler.fixture_site`.
+and :mod:`bench.merge` (``cli``); :mod:`bench.profile` for ``--profile``; in the server
+process :mod:`crawler.fixture_site`.
 """
 
 from __future__ import annotations
@@ -103,6 +105,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--keep", type=Path, default=None, metavar="DIR", help="keep databases and logs in DIR"
     )
     parser.add_argument("--json", type=Path, default=None, help="write the figures there")
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        default=None,
+        metavar="RAW",
+        help="run the crawl of all sites under py-spy (raw samples to RAW) and print its "
+        "CPU by stage (bench.profile); its figures are then slowed by the sampling",
+    )
     parser.add_argument(
         "--quick",
         action="store_true",
@@ -272,6 +282,9 @@ def crawl(servers: Servers, sites: list[dict], args, workdir: Path, label: str) 
     command += ["--log-file", str(workdir / f"{label}.log")]
     command += ["--no-warc"] if args.no_warc else []
     command += setting_args(dict(s.split("=", 1) for s in args.settings))
+    if args.profile and label == "all":
+        spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
+        command = [spy, "record", "-r", "100", "-f", "raw", "-o", str(args.profile), "--", *command]
     for stale in [*workdir.glob(f"{label}.db*"), workdir / f"{label}.log"]:
         stale.unlink(missing_ok=True)
     shutil.rmtree(workdir / f"{label}.warc", ignore_errors=True)
@@ -436,8 +449,12 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if args.keep is None:
             shutil.rmtree(workdir, ignore_errors=True)
+    if args.profile:
+        from bench.profile import report
+
+        log(f"\nCPU of the crawl of {args.sites} sites by stage (py-spy, 100 samples/s):")
+        report(args.profile, 15)
     if args.json:
-        results["sites_file"] = str(results.get("sites_file", ""))
         args.json.write_text(json.dumps(results, indent=1, default=str), encoding="utf-8")
     return 0 if results["ok"] else 1
 
