@@ -13,7 +13,9 @@ The spider asks it for :class:`PageWorkers` (``crawler.get_extension``).
 
 - Under ``auto``, a polite pace starts no worker at all: with ``DOWNLOAD_DELAY`` (or
   AutoThrottle's start delay) of :data:`POLITE_DELAY` or more the crawl's process reads
-  each page long before the next one arrives (:func:`pace_delay`).
+  each page long before the next one arrives (:func:`pace_delay`). Sites with their own
+  delay (the sites file's, in ``DOWNLOAD_SLOTS``) are fetched at once: their rates add
+  up (50 sites at 0.2 s ask 250 pages a second of the crawl's process).
 - Workers start only once a crawl has more than ``start_after`` pages to read (article
   pages scheduled, see :meth:`PageWorkers.expect`, or pages read): a cron run that
   finds a few new articles never pays for them, and a big crawl starts them as soon as
@@ -84,12 +86,24 @@ POLITE_DELAY = 0.5
 
 
 def pace_delay(settings) -> float:
-    """The delay a crawl starts with between requests to a site: ``DOWNLOAD_DELAY``, or
-    AutoThrottle's start delay when that is on and longer (AutoThrottle starts there)."""
+    """The time a crawl starts with between two of its requests: ``DOWNLOAD_DELAY``, or
+    AutoThrottle's start delay when that is on and longer (AutoThrottle starts there).
+
+    The download slots with a delay of their own (``DOWNLOAD_SLOTS``: the sites file's
+    sites, set by the spider; AutoThrottle keeps each at its delay) are fetched side by
+    side: when they ask more, the time is 1 / the sum of their rates (concurrency /
+    delay; a host counted once, with or without ``www.``)."""
     delay = settings.getfloat("DOWNLOAD_DELAY", 0.0)
     if settings.getbool("AUTOTHROTTLE_ENABLED"):
         delay = max(delay, settings.getfloat("AUTOTHROTTLE_START_DELAY", 5.0))
-    return delay
+    rates: dict[str, float] = {}
+    for key, slot in settings.getdict("DOWNLOAD_SLOTS").items():
+        if isinstance(slot, dict) and "delay" in slot:
+            own = float(slot["delay"])
+            rate = float(slot.get("concurrency", 1)) / own if own > 0 else float("inf")
+            rates[str(key).lower().removeprefix("www.")] = rate
+    total = sum(rates.values())
+    return min(delay, 1 / total) if total else delay
 
 
 def is_auto(settings) -> bool:

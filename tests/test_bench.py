@@ -1,6 +1,6 @@
 """Smoke test of the benchmark's machinery (``bench/``): the bare spider fetches every
 page the crawler stores, the request clock and request kinds work, and ``bench.merge``
-gives consistent figures in its quick mode."""
+gives consistent figures in its quick mode, and so does ``bench.many_sites``."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from bench import children, crawl
+from bench import children, crawl, many_sites
 from bench import merge as bench_merge
 from crawler.fixture_site import FixtureSite
 
@@ -82,3 +82,39 @@ def test_merge_benchmark_quick_figures_add_up(tmp_path, capsys):
     assert bench_merge.main(["--quick", "--keep", str(tmp_path)]) == 0
     printed = capsys.readouterr().out
     assert "reusing the archives" in printed and "OK: every check passed" in printed
+
+
+@pytest.mark.e2e
+def test_many_sites_benchmark_quick_figures_add_up(tmp_path):
+    """``python -m bench.many_sites --quick``: 4 fixture sites on their own loopback
+    addresses in one crawl, and one of them alone; every site complete, exit 0, and
+    each site's pace at its delay."""
+    args = many_sites.parse_args(["--quick"])
+    lines: list[str] = []
+    results = many_sites.measure(args, tmp_path, log=lines.append)
+    assert results["ok"], "\n".join(lines)
+    many, (single,) = results["many"], results["singles"]
+    assert many["returncode"] == single["returncode"] == 0
+    assert many["sites"] == args.sites == 4 and len(many["per_site"]) == 4
+    per_site = list(many["per_site"].values())
+    assert all(s["complete"] and s["articles"] == s["expected"] == 36 for s in per_site)
+    assert all(s["verdict"] == "ok" for s in per_site)
+    # The same sites with their faults used up: every site asks for the same pages, in
+    # the crawl of all of them as alone.
+    (alone,) = single["per_site"].values()
+    assert {s["requests"] for s in per_site} == {alone["requests"]}
+    assert many["requests"] == args.sites * alone["requests"]
+    assert many["requests_to_other_sites"] == single["requests_to_other_sites"] == 0
+    # Each site's pace: never more than one request over 1 / delay in a second (arrival
+    # jitter), and on average no faster than its delay.
+    limit = 1 / args.delay
+    for site in [*per_site, alone]:
+        assert 0 < site["min_gap_s"] <= site["mean_gap_s"]
+        assert site["max_per_1s"] <= limit + 1 and site["max_per_5s"] <= 5 * limit + 1
+        assert site["mean_gap_s"] >= 0.95 * args.delay
+        assert site["span_s"] >= 0.95 * args.delay * (site["requests"] - 1)
+    assert results["worst_site"]["max_per_1s"] == max(s["max_per_1s"] for s in per_site)
+    # The ratio is the two wall times; four sites at once take about as long as one.
+    assert results["ratio"] == pytest.approx(many["wall_s"] / single["wall_s"])
+    assert results["ratio"] < 2
+    assert many["tree_peak_rss_mb"] > 20 and many["requests_per_s"] > 0

@@ -265,6 +265,14 @@ def test_a_worker_never_ready_is_given_up_and_pages_read_in_process():
         ({"AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0}, 1),
         # An explicit number of workers is obeyed whatever the pace.
         ({"NEWS_ARCHIVE_PARSE_PROCESSES": "1"}, 1),
+        # Sites with their own delay (the sites file) are fetched at once: 50 at 0.2 s
+        # ask 250 pages a second under the polite defaults; one at 2 s does not.
+        ({"DOWNLOAD_SLOTS": {f"10.0.0.{n}": {"delay": 0.2} for n in range(50)}}, 1),
+        ({"DOWNLOAD_SLOTS": {"a.kz": {"delay": 2.0, "jitter": 0.0}}}, 0),
+        # A host counts once, with and without www. (0.8 s, not 0.4 s).
+        ({"DOWNLOAD_SLOTS": {"a.kz": {"delay": 0.8}, "www.a.kz": {"delay": 0.8}}}, 0),
+        ({"DOWNLOAD_SLOTS": {"a.kz": {"delay": 0.8}, "b.kz": {"delay": 0.8}}}, 1),
+        ({"DOWNLOAD_SLOTS": {"a.kz": {"delay": 1.0, "concurrency": 4}}}, 1),
     ],
 )
 def test_workers_only_when_the_pace_can_use_them(settings, expected, monkeypatch):
