@@ -243,6 +243,9 @@ class BackoffRetryMiddleware(RetryMiddleware):
             self.given_up[key] = reason
             logger.error("Giving up site %s: %s", site, reason)
             spider.note_site(site, "host_refused", reason)
+            # The run's column names every site given up (the verdict reads the sites').
+            given_up = "; ".join(f"gave up {k}: {why}" for k, why in self.given_up.items())
+            self.crawler.stats.set_value("news/host_refused", given_up)
             if not hosts <= set(self.given_up):
                 return
             reason = "every site kept refusing requests"

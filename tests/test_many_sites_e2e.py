@@ -147,6 +147,8 @@ def test_a_refusing_site_is_given_up_while_the_others_go_on(tmp_path):
         ("good", "ok"),
         ("refusing", "unhealthy"),
     ]
+    ((refused,),) = rows(db, "SELECT host_refused FROM crawls")
+    assert refused.startswith("gave up 127.0.0.5: 127.0.0.5 refused 4 requests"), refused
     # What the refusing site did not answer is retried by the next run.
     retried = rows(db, "SELECT count(*) FROM failures WHERE url LIKE '%127.0.0.5%' AND retry = 1")
     assert retried[0][0] >= 1

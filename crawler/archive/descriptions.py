@@ -116,7 +116,8 @@ TABLES: dict[str, TableDescription] = {
             "list_repeats": "list walks ended by a page repeating what the walk had seen",
             "list_bound": "which list stopped at the list-page bound "
             "(`NEWS_ARCHIVE_MAX_LIST_PAGES`), if one did",
-            "host_refused": "why a refusing site stopped the run, if it did",
+            "host_refused": "why a refusing site stopped the run, if it did; in a run over "
+            "several sites, which sites it gave up and why",
             "links_dropped": "links not fetched: over-long URL, redirected out of the section",
             "memory_errors": "pages whose reading ran out of memory (unhealthy)",
             "kind": "`crawl`, or `reparse` for a re-extraction from the raw captures",
