@@ -152,3 +152,26 @@ def test_a_refusing_site_is_given_up_while_the_others_go_on(tmp_path):
     # What the refusing site did not answer is retried by the next run.
     retried = rows(db, "SELECT count(*) FROM failures WHERE url LIKE '%127.0.0.5%' AND retry = 1")
     assert retried[0][0] >= 1
+
+
+def test_a_sites_selectors_serve_the_crawl_and_reparse_alike(tmp_path):
+    """One override in the sites file: the crawl reads titles with it, and ``reparse
+    --sites`` re-extracts an archive crawled without it to the very same titles."""
+    with FixtureSite(layout="default", articles_per_lang=12, host="127.0.0.9") as site:
+        plain = sites_file(tmp_path, {"alpha": (site.start_urls, "")})
+        overridden = tmp_path / "with-selectors.toml"
+        overridden.write_text(
+            plain.read_text(encoding="utf-8") + '[site.selectors]\ntitle = "//title/text()"\n',
+            encoding="utf-8",
+        )
+        by_crawl, by_reparse = tmp_path / "crawl.db", tmp_path / "reparse.db"
+        assert crawl_sites(by_crawl, overridden).returncode == 0
+        assert crawl_sites(by_reparse, plain).returncode == 0
+    before = dict(rows(by_reparse, "SELECT url, title FROM articles"))
+    result = news_archive("reparse", "--db", str(by_reparse), "--sites", str(overridden))
+    assert result.returncode == 0, result.stderr[-3000:]
+    after = dict(rows(by_reparse, "SELECT url, title FROM articles"))
+    assert after == dict(rows(by_crawl, "SELECT url, title FROM articles"))
+    changed = [url for url in after if after[url] != before[url]]
+    assert len(changed) == len(after) > 0  # the <title> is not the page's heading
+    assert rows(by_reparse, "SELECT DISTINCT site FROM articles") == [("alpha",)]
