@@ -677,20 +677,23 @@ def query(sql, db_path, as_csv, as_json, timeout):
 
 @main.command(cls=OneLineErrors)
 @db_option
-@site_option
+@filter_options
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
-def stats(db_path, sites, as_json):
+def stats(db_path, lang, sites, since, until, as_json):
     """Figures about the archive: articles per language, year and month, date range,
     views, the share of articles with a date, views and body, and the last crawl.
     With several sites, the same per site, with each site's last crawl and verdict;
-    --site limits every figure to that site.
+    --site limits every figure to that site; --lang, --since and --until the article
+    figures (not the crawls).
 
-    Example: news-archive stats --db archive.db --site assembly.kz
+    Example: news-archive stats --db archive.db --site assembly.kz --since 2024
     """
     db = open_archive(db_path)
+    check_lang(db, lang)
     check_sites(db, sites)
+    filters = article_filter(lang, since, until, sites)
     try:
-        figures = archive_stats.archive_stats(db, article_filter(None, None, None, sites))
+        figures = archive_stats.archive_stats(db, filters)
     except sqlite3.Error as exc:
         raise Failed(f"cannot read {db_path or default_db_path()}: {exc}", EXIT_DATABASE) from None
     if as_json:

@@ -340,3 +340,30 @@ def test_serve_facets_articles_by_site(two_sites, tmp_path):
     conn.commit()
     conn.close()
     assert "site" not in facets(old)  # no such column: no facet, and no error
+
+
+def test_stats_by_language_and_span_with_a_site(two_sites):
+    result = run("stats", "--db", two_sites, "--site", "a.kz", "--lang", "ru", "--since", "2022")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[:3] == [
+        "Site: a.kz",
+        "Only: language ru; published 2022-01-01 to …",
+        "Articles: 1 (ru 1)",  # the undated one is left out by --since, kk by --lang
+    ]
+    figures = json.loads(run("stats", "--db", two_sites, "--until", "2022-12", "--json").stdout)
+    assert figures["articles"] == 2  # old.kz 2020 and a.kz 2022-05
+    assert figures["article_filter"] == "published … to 2022-12-31"
+
+
+@pytest.mark.parametrize(
+    "args, expected",
+    [
+        (["--lang", "xx"], "xx"),
+        (["--since", "2024", "--until", "2023"], "no article can match"),
+    ],
+)
+def test_stats_bad_filter_is_one_line_and_exit_2(two_sites, args, expected):
+    result = run("stats", "--db", two_sites, *args)
+    assert result.exit_code == 2
+    assert expected in result.output and len(result.output.strip().splitlines()) == 1

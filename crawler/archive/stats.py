@@ -49,6 +49,7 @@ def archive_stats(db: sqlite_utils.Database, filters: ArticleFilter | None = Non
         "coverage": _coverage(have, total),
         "last_crawl": _last_crawl(db, filters.sites),
         "site_filter": list(filters.sites) or None,
+        "article_filter": _described(filters),
         "sites": _sites(db, filters.sites, where, params),
     }
 
@@ -157,6 +158,16 @@ def _share(figure: dict) -> str:
     return "n/a" if share is None else f"{share:.1%} ({figure['articles']})"
 
 
+def _described(filters: ArticleFilter) -> str | None:
+    """``--lang``/``--since``/``--until`` as one line (None: every article)."""
+    parts = []
+    if filters.lang:
+        parts.append(f"language {filters.lang}")
+    if filters.since or filters.until:
+        parts.append(f"published {filters.since or '…'} to {filters.until or '…'}")
+    return "; ".join(parts) or None
+
+
 def format_stats(stats: dict) -> str:
     """The figures of :func:`archive_stats` as a short report."""
     languages = ", ".join(f"{k} {v}" for k, v in stats["languages"].items()) or "none"
@@ -165,6 +176,8 @@ def format_stats(stats: dict) -> str:
     lines = []
     if stats.get("site_filter"):
         lines.append(f"Site: {', '.join(stats['site_filter'])}")
+    if stats.get("article_filter"):
+        lines.append(f"Only: {stats['article_filter']}")
     lines += [
         f"Articles: {stats['articles']} ({languages})",
         f"Published: {published['first'] or '?'} to {published['last'] or '?'}",
