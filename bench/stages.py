@@ -27,7 +27,7 @@ from crawler.extract.record import build_article
 from crawler.extract.urls import canonical_url, in_section
 from crawler.fixture_site import FixtureSite
 from crawler.items import Article
-from crawler.site_profiles import selectors_for_url
+from crawler.site_profiles import load_sites
 
 #: Date texts in the formats the fast path documents (crawler/dates.py).
 KNOWN_DATES = [
@@ -81,6 +81,7 @@ def page_text(site: FixtureSite, url: str) -> tuple[str, str] | None:
 def saved_pages(site: FixtureSite, per_lang: int) -> tuple[list, list]:
     """The first ``per_lang`` articles of each news list, and the list pages linking them."""
     articles, lists = [], []
+    selectors_for_url = load_sites().selectors_for_url
     for start_url in site.start_urls:
         url, found = start_url, 0
         while url and found < per_lang and (listed := page_text(site, url)):
@@ -118,6 +119,7 @@ def loop(fn: Callable, items: Iterable[tuple]) -> Callable[[], None]:
 def measure(site: FixtureSite, per_lang: int, log=print) -> dict:
     """Per-article microseconds of each stage, plus date parsing rates."""
     articles, lists = saved_pages(site, per_lang)
+    selectors_for_url = load_sites().selectors_for_url
     n = len(articles)
     links = sum(len(extract_list_page(h, u).article_urls) for h, u, _ in lists)
     result: dict = {"articles": n, "list_pages": len(lists)}

@@ -129,7 +129,7 @@ def check_crawl_settings(settings, names=()) -> None:
     """Raise :class:`BadSetting` for a setting the crawl cannot run with (``names``: the
     settings given on the command line, checked against their defaults' types)."""
     from crawler.page_workers import parse_processes
-    from crawler.site_profiles import SitesFileError, load_sites
+    from crawler.site_profiles import SitesFileError, load_sites, site_names
 
     check_setting_values(settings, names)
     try:
@@ -137,7 +137,7 @@ def check_crawl_settings(settings, names=()) -> None:
     except SitesFileError as error:
         raise BadSetting(str(error), "--sites") from None
     try:
-        sites.named([n.strip() for n in settings.getlist("NEWS_ARCHIVE_SITE") if n.strip()])
+        sites.named(site_names(settings.get("NEWS_ARCHIVE_SITE")))
     except SitesFileError as error:
         raise BadSetting(str(error), "--site") from None
     try:

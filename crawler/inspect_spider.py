@@ -30,7 +30,7 @@ from crawler.extract.urls import canonical_url
 from crawler.fetch_failures import classify
 from crawler.items import ListedFields
 from crawler.page_workers import declared_charset
-from crawler.site_profiles import load_sites, selectors_for_url, time_zone_for_url
+from crawler.site_profiles import load_sites
 
 
 def _shown(fields: ListedFields) -> dict:
@@ -41,15 +41,16 @@ def _shown(fields: ListedFields) -> dict:
 def inspect_page_result(response: TextResponse, time_zone: str | None = None) -> dict:
     """What the crawler reads from a fetched page: its type, and the article's fields
     or the list's article links (with what each item shows) and next page."""
-    selectors = selectors_for_url(response.url)
+    sites = load_sites()
     body, encoding, url = response.body, declared_charset(response), response.url
-    zone = time_zone or time_zone_for_url(url) or None
+    selectors = sites.selectors_for_url(url)
+    zone = time_zone or sites.time_zone_for_url(url) or None
     kind, article = extract_article(
         body, encoding, url, canonical_url(url), utc_now(), selectors, time_zone=zone
     )
     result: dict = {"url": response.url, "status": response.status, "page_type": kind}
     if article is not None:
-        article.site = load_sites().name_for_url(url)
+        article.site = sites.name_for_url(url)
         result["article"] = asdict(article)
         return result
     page = extract_list(body, encoding, url, selectors)

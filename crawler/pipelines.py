@@ -203,12 +203,9 @@ class SQLitePipeline:
 
     def name_sites(self, news) -> None:
         """Articles stored before sites were named get their site, by host."""
-        sites = getattr(news, "sites", None)
-        if sites is None:
-            return
-        hosts = {p.name: p.hosts for p in sites.profiles if p.name in news.run_sites}
-        for start_url, name in news.site_of_start.items():
-            hosts.setdefault(name, {host_of(start_url)})
+        hosts: dict[str, set[str]] = {}
+        for start_url, name in getattr(news, "site_of_start", {}).items():
+            hosts.setdefault(name, set()).add(host_of(start_url))
         named = self.store.assign_sites(hosts)
         if named:
             logger.info("Named the site of %d articles stored before sites were named", named)

@@ -46,7 +46,7 @@ from crawler.extract.overrides import Selectors
 from crawler.extract.urls import canonical_url
 from crawler.health import EXIT_OK
 from crawler.items import Article
-from crawler.site_profiles import selectors_for_url, time_zone_for_url
+from crawler.site_profiles import load_sites
 from crawler.warc import capture_dir
 
 #: Fields compared between the stored record and the re-extracted one.
@@ -301,6 +301,7 @@ def _tasks(
     report: ReparseReport,
 ) -> Iterator[tuple]:
     since_text = since.isoformat() if since else ""
+    sites = load_sites()  # once: the file is not read again for every capture
     for capture in captures:
         canonical = canonical_url(capture.url)
         key = wanted.get(_host_free(canonical))
@@ -317,7 +318,7 @@ def _tasks(
                 report.stale += 1
                 continue
             fetched_at = seen  # the capture of that fetch: history unchanged
-        chosen = selectors if selectors is not None else selectors_for_url(key)
+        chosen = selectors if selectors is not None else sites.selectors_for_url(key)
         yield (
             capture.path,
             capture.offset,
@@ -326,7 +327,7 @@ def _tasks(
             fetched_at,
             capture.content_type,
             chosen,
-            time_zone_for_url(key),
+            sites.time_zone_for_url(key),
         )
 
 

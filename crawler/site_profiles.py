@@ -109,6 +109,16 @@ class Sites:
         return profile.time_zone if profile else ""
 
 
+def site_names(value: str | list[str] | tuple[str, ...] | None) -> list[str]:
+    """Site names from a list, or from a setting or spider argument (comma or
+    whitespace separated): ``NEWS_ARCHIVE_SITE``, ``-a site=``."""
+    if not value:
+        return []
+    if isinstance(value, str):
+        value = value.replace(",", " ").split()
+    return [name.strip() for name in value if name.strip()]
+
+
 def host_of(url: str) -> str:
     """``url``'s host name, lower case, without port and ``www.``."""
     return urlsplit(url).netloc.lower().split(":")[0].removeprefix("www.")
@@ -323,8 +333,6 @@ class _KeyLines:
             if key:
                 word = next(g for g in key.groups() if g)
                 self.keys.setdefault((site, prefix + word), number)
-                if site is None and not prefix:
-                    self.keys.setdefault((None, word), number)
 
     def find(self, index: int | None, key: str) -> int:
         for candidate in (key, key.split(".")[0]):
@@ -333,16 +341,3 @@ class _KeyLines:
         if index is not None and index in self.tables:
             return self.tables[index]
         return self.keys.get((None, key), 1)
-
-
-# -- the sites of this process (reparse, inspect, benchmarks) -------------------------
-
-
-def selectors_for_url(url: str, sites: Sites | None = None) -> Selectors:
-    """The selector overrides for ``url``'s site in ``sites`` (default: :func:`load_sites`)."""
-    return (sites or load_sites()).selectors_for_url(url)
-
-
-def time_zone_for_url(url: str, sites: Sites | None = None) -> str:
-    """The time zone of ``url``'s site in ``sites`` (default: :func:`load_sites`)."""
-    return (sites or load_sites()).time_zone_for_url(url)

@@ -57,7 +57,14 @@ from crawler.fetch_failures import classify
 from crawler.items import Article, ListedFields
 from crawler.page_workers import crawl_workers
 from crawler.pipelines import SQLitePipeline
-from crawler.site_profiles import SiteProfile, SitesFileError, download_slots, load_sites
+from crawler.site_profiles import (
+    SiteProfile,
+    SitesFileError,
+    download_slots,
+    host_of,
+    load_sites,
+    site_names,
+)
 
 
 def split_urls(value: str | Iterable[str] | None) -> list[str]:
@@ -177,7 +184,7 @@ class NewsSpider(scrapy.Spider):
         """Read the sites and the walk mode (what the archive holds comes later, under
         the crawl lock: :attr:`state`), and give each site its own pace."""
         self.sites = load_sites(self._sites_arg or settings.get("NEWS_ARCHIVE_SITES") or None)
-        names = split_urls(self._site_arg or settings.get("NEWS_ARCHIVE_SITE"))
+        names = site_names(self._site_arg or settings.get("NEWS_ARCHIVE_SITE"))
         if names and self.start_urls:
             raise SitesFileError("give start URLs or site names (--site), not both")
         profiles = self.sites.named(names)
@@ -216,8 +223,7 @@ class NewsSpider(scrapy.Spider):
         slots = download_slots(profiles) | settings.getdict("DOWNLOAD_SLOTS")
         settings.set("DOWNLOAD_SLOTS", slots, priority=settings.getpriority("DOWNLOAD_SLOTS"))
         per_host = settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN", 1)
-        hosts = {urlsplit(url).hostname for url in self.start_urls}
-        wanted = sum(slots.get(host, {}).get("concurrency", per_host) for host in hosts)
+        wanted = sum(slots.get(host, {}).get("concurrency", per_host) for host in self.run_hosts)
         if wanted > settings.getint("CONCURRENT_REQUESTS"):
             settings.set(
                 "CONCURRENT_REQUESTS", wanted, priority=settings.getpriority("CONCURRENT_REQUESTS")
@@ -235,14 +241,7 @@ class NewsSpider(scrapy.Spider):
     def site_of_host(self, host: str) -> str | None:
         """The run's site that fetches from ``host`` (a download slot's key)."""
         bare = host.lower().removeprefix("www.")
-        return next(
-            (
-                site
-                for url, site in self.site_of_start.items()
-                if (urlsplit(url).hostname or "").removeprefix("www.") == bare
-            ),
-            None,
-        )
+        return next((s for url, s in self.site_of_start.items() if host_of(url) == bare), None)
 
     @property
     def run_hosts(self) -> set[str]:
@@ -510,9 +509,13 @@ class NewsSpider(scrapy.Spider):
         for url in sitemaps:
             yield self.sitemap_request(url, host)
 
-    def parse_sitemap(self, response: Response, host: str) -> Iterator[Request]:
+    def sitemap_start(self, host: str | None) -> str | None:
+        """The first start list read from ``host``'s sitemaps (its site counts them)."""
         starts = self.sitemap_sections.get(host)
-        self.count(starts[0] if starts else None, "sitemaps")
+        return starts[0] if starts else None
+
+    def parse_sitemap(self, response: Response, host: str) -> Iterator[Request]:
+        self.count(self.sitemap_start(host), "sitemaps")
         try:
             body = sitemap_xml(response.body, SITEMAP_MAXSIZE)
         except RefusedSitemap as exc:
@@ -689,8 +692,7 @@ class NewsSpider(scrapy.Spider):
         if page != "article":  # the verdict names the first
             start_url = request.cb_kwargs.get("start_url")
             if start_url is None and page == "sitemap":
-                starts = self.sitemap_sections.get(request.cb_kwargs.get("host"), [None])
-                start_url = starts[0]
+                start_url = self.sitemap_start(request.cb_kwargs.get("host"))
             self.note(start_url, "first_list_failure", f"{request.url}: {error}")
         self.record_failure(linked_url(request), page, found.kind, found.status, error)
 
